@@ -1,0 +1,15 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+    { ignores: ['node_modules/', 'build/', '.azle/', '.dfx/', 'src/declarations/', 'coverage/'] },
+    js.configs.recommended,
+    ...tseslint.configs.recommended,
+    {
+        rules: {
+            '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+            eqeqeq: ['error', 'always'],
+            'no-console': 'off'
+        }
+    }
+);

@@ -1,0 +1,21 @@
+import { MSG_DEADLINE_REQUEST } from './wire';
+
+/**
+ * `ic0.msg_deadline`: in a method called with a bounded wait, the time (ns since the epoch) after
+ * which the caller stops waiting (call time + timeout); 0 for unbounded-wait calls, ingress
+ * messages and queries. A callee can use it to skip work its caller can no longer receive.
+ *
+ * Needs a module built by this project's build (the rewrite answers the request below); in a
+ * plain Azle build it would return the canister version instead.
+ */
+export function msgDeadline(): bigint {
+    const ic = globalThis._azleIc;
+    if (ic === undefined) return 0n; // at build time, while Azle extracts the Candid interface
+    ic.debugPrint(MSG_DEADLINE_REQUEST);
+    return ic.canisterVersion();
+}
+
+/** True while executing a call that was made with a bounded wait. */
+export function isBoundedWaitCall(): boolean {
+    return msgDeadline() !== 0n;
+}

@@ -1,0 +1,14 @@
+export { Call, type CallResult } from './call';
+export { msgDeadline, isBoundedWaitCall } from './deadline';
+export {
+    type CallError,
+    type CallErrorClass,
+    describeCallError,
+    errorClass,
+    isCleanReject,
+    isImmediatelyRetryable,
+    isOutcomeUnknown,
+    RejectCode,
+    rejectCodeName
+} from './errors';
+export { clampTimeout, DEFAULT_CALL_TIMEOUT_SECONDS, MAX_CALL_TIMEOUT_SECONDS } from './timeout';
