@@ -1,0 +1,61 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { writeBindings } from './bindings';
+import { CanisterSpec, paths } from './canisters';
+import { step } from './errors';
+import { collectInputs, Inputs, unchanged } from './inputs';
+import { rewriteCanisterModule } from './rewrite';
+
+export type BuildOutcome = 'built' | 'up to date';
+
+/** azle build -> wasm rewrite -> .did -> bindings, skipped when no input changed. */
+export async function buildCanister(root: string, canister: CanisterSpec, force: boolean): Promise<BuildOutcome> {
+    const p = paths(canister.name);
+    if (!force && (await isUpToDate(root, canister))) return 'up to date';
+
+    await step(canister.name, 'azle build', () => runAzleBuild(root, canister.name, p.azleDid));
+    await step(canister.name, 'wasm rewrite', async () => {
+        const rewritten = rewriteCanisterModule(await readFile(join(root, p.azleWasm)));
+        await mkdir(join(root, p.outDir), { recursive: true });
+        await writeFile(join(root, p.wasm), rewritten);
+    });
+    await step(canister.name, 'candid', () => copyFile(join(root, p.azleDid), join(root, p.did)));
+    await step(canister.name, 'bindings', () => writeBindings(root, canister.name, p.did, p.declarations));
+    await step(canister.name, 'stamp', async () => {
+        const inputs = await collectInputs(root, canister.main, canister);
+        await writeFile(join(root, p.stamp), JSON.stringify(inputs, null, 1));
+    });
+    return 'built';
+}
+
+async function isUpToDate(root: string, canister: CanisterSpec): Promise<boolean> {
+    const p = paths(canister.name);
+    const outputs = [p.wasm, p.did, p.stamp, join(p.declarations, 'index.js')];
+    if (!outputs.every((f) => existsSync(join(root, f)))) return false;
+    const stamp = JSON.parse(await readFile(join(root, p.stamp), 'utf8')) as Inputs;
+    return unchanged(root, stamp, canister);
+}
+
+/** Runs Azle's own build (esbuild bundle + Candid extraction + template wasm), offline. */
+function runAzleBuild(root: string, name: string, candidPath: string): Promise<void> {
+    const tsx = join(root, 'node_modules', '.bin', 'tsx');
+    const azle = join(root, 'node_modules', 'azle', 'src', 'build.ts');
+    return new Promise((resolve, reject) => {
+        const child = spawn(tsx, [azle, 'build', name], {
+            cwd: root,
+            env: { ...process.env, AZLE_DFX_ROOT: root, CANISTER_CANDID_PATH: join(root, candidPath) },
+            stdio: ['ignore', 'pipe', 'pipe']
+        });
+        let output = '';
+        child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+        child.on('error', reject);
+        child.on('close', (code) => {
+            if (code === 0) resolve();
+            else reject(new Error(`exit code ${code}\n${output.trim().split('\n').slice(-20).join('\n')}`));
+        });
+    });
+}
