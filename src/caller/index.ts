@@ -1,4 +1,4 @@
-import { IDL, Principal, update } from 'azle';
+import { IDL, isController, msgCaller, Principal, update } from 'azle';
 
 import { Call, CallError, CallResult, describeCallError, errorClass } from '../lib';
 
@@ -9,8 +9,17 @@ const CallFailure = IDL.Record({
 });
 type CallFailure = { class: string; reject_code: [] | [number]; message: string };
 
+const Wait = IDL.Variant({
+    Bounded: IDL.Record({ timeout_seconds: IDL.Nat32 }),
+    Unbounded: IDL.Null
+});
+type Wait = { Bounded: { timeout_seconds: number } } | { Unbounded: null };
+
 const EchoResult = IDL.Variant({ Ok: IDL.Text, Err: CallFailure });
 type EchoResult = { Ok: string } | { Err: CallFailure };
+
+const RawResult = IDL.Variant({ Ok: IDL.Vec(IDL.Nat8), Err: CallFailure });
+type RawResult = { Ok: Uint8Array } | { Err: CallFailure };
 
 /** Calls the untrusted callee with either response model. */
 export default class {
@@ -26,6 +35,20 @@ export default class {
     async echo_unbounded(callee: Principal, text: string): Promise<EchoResult> {
         const call = Call.unboundedWait(callee, 'echo').withArgs([IDL.Text], [text]);
         return toCandid(await call.call(IDL.Text));
+    }
+
+    /** Any method of any canister, with raw Candid arguments: for the caller's controllers only. */
+    @update([IDL.Principal, IDL.Text, IDL.Vec(IDL.Nat8), Wait], RawResult)
+    async call_raw(callee: Principal, method: string, arg: Uint8Array, wait: Wait): Promise<RawResult> {
+        if (!isController(msgCaller())) {
+            throw new Error('call_raw: only a controller of this canister may call it');
+        }
+        const call =
+            'Bounded' in wait
+                ? Call.boundedWait(callee, method).changeTimeout(wait.Bounded.timeout_seconds)
+                : Call.unboundedWait(callee, method);
+        const result = await call.withRawArgs(arg).callRaw();
+        return 'Ok' in result ? result : { Err: failure(result.Err) };
     }
 }
 

@@ -1,0 +1,127 @@
+import { Reader, sections, SectionId, skipConstExpr, skipLimits, WasmFormatError, writeName, writeU32 } from './binary';
+
+/** Export names the host adds; a module that already uses them is refused. */
+export const GLOBAL_EXPORT_PREFIX = '__host_global_';
+export const TABLE_EXPORT = '__host_table';
+
+export interface Instrumented {
+    readonly wasm: Uint8Array;
+    /** Export names of the module's mutable globals, which a host must save and restore. */
+    readonly mutableGlobals: readonly string[];
+    /** Export name of table 0, if the module has one (callbacks are indices into it). */
+    readonly table: string | undefined;
+}
+
+interface ModuleShape {
+    importedGlobals: number;
+    mutableGlobals: number[];
+    importedTables: number;
+    definedTables: number;
+    exportedTable: string | undefined;
+    exportNames: Set<string>;
+}
+
+function shape(bytes: Uint8Array): ModuleShape {
+    const s: ModuleShape = {
+        importedGlobals: 0,
+        mutableGlobals: [],
+        importedTables: 0,
+        definedTables: 0,
+        exportedTable: undefined,
+        exportNames: new Set()
+    };
+    for (const section of sections(bytes)) {
+        const r = new Reader(bytes, section.start, section.end);
+        if (section.id === SectionId.Import) {
+            for (let n = r.u32(); n > 0; n--) {
+                r.name();
+                r.name();
+                const kind = r.byte();
+                if (kind === 0x00) r.u32();
+                else if (kind === 0x01) {
+                    r.byte();
+                    skipLimits(r);
+                    s.importedTables++;
+                } else if (kind === 0x02) skipLimits(r);
+                else if (kind === 0x03) {
+                    r.byte();
+                    if (r.byte() === 1) s.mutableGlobals.push(s.importedGlobals);
+                    s.importedGlobals++;
+                } else throw new WasmFormatError(`unknown import kind ${kind}`);
+            }
+        } else if (section.id === SectionId.Table) {
+            s.definedTables = r.u32();
+        } else if (section.id === SectionId.Global) {
+            const n = r.u32();
+            for (let i = 0; i < n; i++) {
+                r.byte();
+                if (r.byte() === 1) s.mutableGlobals.push(s.importedGlobals + i);
+                skipConstExpr(r);
+            }
+        } else if (section.id === SectionId.Export) {
+            for (let n = r.u32(); n > 0; n--) {
+                const name = r.name();
+                const kind = r.byte();
+                const index = r.u32();
+                s.exportNames.add(name);
+                if (kind === 0x01 && index === 0) s.exportedTable = name;
+            }
+        }
+    }
+    return s;
+}
+
+/**
+ * Exports every mutable global and table 0, as the replica's instrumentation does, so that a host
+ * can snapshot and roll back a message's effects and call callbacks by table index. Works on the
+ * binary directly (no re-encoding of code), so it costs milliseconds even for a 3.5 MB module.
+ */
+export function instrument(bytes: Uint8Array): Instrumented {
+    const s = shape(bytes);
+    for (const name of s.exportNames) {
+        if (name.startsWith(GLOBAL_EXPORT_PREFIX) || name === TABLE_EXPORT) {
+            throw new WasmFormatError(`the module already exports ${name}`);
+        }
+    }
+    const added: number[] = [];
+    let count = 0;
+    const mutableGlobals = s.mutableGlobals.map((index) => {
+        const name = `${GLOBAL_EXPORT_PREFIX}${index}`;
+        added.push(...writeName(name), 0x03, ...writeU32(index));
+        count++;
+        return name;
+    });
+    let table = s.exportedTable;
+    if (table === undefined && s.importedTables + s.definedTables > 0) {
+        table = TABLE_EXPORT;
+        added.push(...writeName(TABLE_EXPORT), 0x01, 0x00);
+        count++;
+    }
+    if (count === 0) return { wasm: bytes, mutableGlobals, table };
+
+    const all = sections(bytes);
+    const exportSection = all.find((x) => x.id === SectionId.Export);
+    let before: Uint8Array;
+    let after: Uint8Array;
+    let entries: number[];
+    if (exportSection !== undefined) {
+        const r = new Reader(bytes, exportSection.start, exportSection.end);
+        const existing = r.u32();
+        entries = [...writeU32(existing + count), ...bytes.subarray(r.pos, exportSection.end), ...added];
+        before = bytes.subarray(0, exportSection.headerStart);
+        after = bytes.subarray(exportSection.end);
+    } else {
+        // Insert after the last section that must precede exports (ids 1-6), skipping custom ones.
+        const preceding = all.filter((x) => x.id >= SectionId.Type && x.id <= SectionId.Global);
+        const cut = preceding.length > 0 ? preceding[preceding.length - 1].end : 8;
+        entries = [...writeU32(count), ...added];
+        before = bytes.subarray(0, cut);
+        after = bytes.subarray(cut);
+    }
+    const section = [SectionId.Export, ...writeU32(entries.length), ...entries];
+    const out = new Uint8Array(before.length + section.length + after.length);
+    out.set(before, 0);
+    out.set(section, before.length);
+    out.set(after, before.length + section.length);
+    return { wasm: out, mutableGlobals, table };
+}

@@ -1,0 +1,57 @@
+/**
+ * What the build produces: final modules that fit the dfx 0.24.1-beta.1 replica's System API
+ * (spec/system_api.ts, with its sources), Candid and bindings; and build errors that name the
+ * canister and the step.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { DFX_0_24_1_BETA_1, importsOutside } from '../../spec/system_api';
+import { buildCanister } from '../../tools/build/build_canister';
+import { paths, readCanisters, ROOT } from '../../tools/build/canisters';
+import { BuildError } from '../../tools/build/errors';
+import { REWRITE_SECTION } from '../../tools/build/rewrite';
+import { azleWasm, builtWasm } from '../support/built';
+
+const canisters = readCanisters().map((c) => c.name);
+
+function importsOf(path: string): WebAssembly.ModuleImportDescriptor[] {
+    return WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(path)));
+}
+
+describe.each(canisters)('%s', (name) => {
+    it('imports nothing outside the dfx 0.24.1-beta.1 System API', () => {
+        expect(importsOutside(importsOf(builtWasm(name)), DFX_0_24_1_BETA_1)).toEqual([]);
+    });
+
+    it('needed the rewrite for that: Azle’s own module imports what that replica lacks', () => {
+        expect(importsOutside(importsOf(azleWasm(name)), DFX_0_24_1_BETA_1).sort()).toEqual([
+            'ic0.canister_liquid_cycle_balance128',
+            'ic0.cost_call'
+        ]);
+    });
+
+    it('imports msg_deadline and carries the rewrite marker', () => {
+        const module = new WebAssembly.Module(readFileSync(builtWasm(name)));
+        expect(WebAssembly.Module.imports(module).map((i) => i.name)).toContain('msg_deadline');
+        expect(WebAssembly.Module.customSections(module, REWRITE_SECTION)).toHaveLength(1);
+    });
+
+    it('has its Candid interface and dfx-layout bindings', () => {
+        const p = paths(name);
+        expect(readFileSync(join(ROOT, p.did), 'utf8')).toMatch(/^service/m);
+        for (const file of [`${name}.did`, `${name}.did.js`, `${name}.did.d.ts`, 'index.js', 'index.d.ts']) {
+            expect(existsSync(join(ROOT, p.declarations, file))).toBe(true);
+        }
+        expect(readFileSync(join(ROOT, p.declarations, `${name}.did.js`), 'utf8')).toContain('export const idlFactory');
+    });
+});
+
+describe('build errors', () => {
+    it('name the canister and the step', async () => {
+        const failure = buildCanister(ROOT, { name: 'not_in_dfx_json', main: 'src/missing.ts' }, true);
+        await expect(failure).rejects.toBeInstanceOf(BuildError);
+        await expect(failure).rejects.toMatchObject({ canister: 'not_in_dfx_json', step: 'azle build' });
+        await expect(failure).rejects.toThrow(/^not_in_dfx_json: azle build failed/);
+    });
+});

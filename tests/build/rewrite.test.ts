@@ -1,0 +1,178 @@
+/**
+ * The wasm rewrite on small hand-written modules: how the call_new wrapper reads the timeout
+ * marker, the msg_deadline channel, the stand-ins for imports the dfx 0.24.1-beta.1 replica
+ * lacks, and the preconditions that fail the build.
+ */
+import { CURRENT, DFX_0_24_1_BETA_1, importsOutside } from '../../spec/system_api';
+import { rewriteCanisterModule, RewriteError } from '../../tools/build/rewrite';
+import { wat } from '../support/wat';
+
+const BASE_IMPORTS = `
+  (import "ic0" "call_new" (func $call_new (param i32 i32 i32 i32 i32 i32 i32 i32)))
+  (import "ic0" "debug_print" (func $debug_print (param i32 i32)))
+  (import "ic0" "canister_version" (func $canister_version (result i64)))`;
+
+const TEST_MODULE = `(module ${BASE_IMPORTS}
+  (import "ic0" "cost_call" (func $cost_call (param i64 i64 i32)))
+  (import "ic0" "canister_liquid_cycle_balance128" (func $liquid (param i32)))
+  (memory (export "memory") 1)
+  (func (export "call") (param $src i32) (param $len i32)
+    (call $call_new (i32.const 0) (i32.const 0) (local.get $src) (local.get $len)
+                    (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)))
+  (func (export "print") (param $src i32) (param $len i32) (call $debug_print (local.get $src) (local.get $len)))
+  (func (export "version") (result i64) (call $canister_version))
+  (func (export "cost") (param $m i64) (param $p i64) (call $cost_call (local.get $m) (local.get $p) (i32.const 64)))
+  (func (export "liquid") (call $liquid (i32.const 64))))`;
+
+interface Recorded {
+    name: string;
+    value: string | number | bigint;
+}
+
+function load(wasm: Uint8Array, deadline = 0n, version = 5n, balance = 123n) {
+    const log: Recorded[] = [];
+    let memory!: WebAssembly.Memory;
+    const text = (src: number, len: number) => new TextDecoder().decode(new Uint8Array(memory.buffer, src, len));
+    const ic0 = {
+        call_new: (_a: number, _b: number, src: number, len: number) => log.push({ name: 'call_new', value: text(src, len) }),
+        call_with_best_effort_response: (t: number) => log.push({ name: 'call_with_best_effort_response', value: t >>> 0 }),
+        debug_print: (src: number, len: number) => log.push({ name: 'debug_print', value: text(src, len) }),
+        canister_version: () => version,
+        msg_deadline: () => deadline,
+        canister_cycle_balance128: (dst: number) => {
+            new DataView(memory.buffer).setBigUint64(dst, balance, true);
+            new DataView(memory.buffer).setBigUint64(dst + 8, 0n, true);
+        }
+    };
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(wasm)), { ic0 });
+    memory = instance.exports.memory as WebAssembly.Memory;
+    const put = (s: string) => {
+        const bytes = new TextEncoder().encode(s);
+        new Uint8Array(memory.buffer).set(bytes, 1024);
+        return [1024, bytes.length] as const;
+    };
+    const exports = instance.exports as unknown as {
+        call: (src: number, len: number) => void;
+        print: (src: number, len: number) => void;
+        version: () => bigint;
+        cost: (m: bigint, p: bigint) => void;
+        liquid: () => void;
+    };
+    const u128At64 = () => {
+        const view = new DataView(memory.buffer);
+        return view.getBigUint64(64, true) + (view.getBigUint64(72, true) << 64n);
+    };
+    return {
+        log,
+        call: (name: string) => exports.call(...put(name)),
+        print: (s: string) => exports.print(...put(s)),
+        version: () => exports.version(),
+        cost: (m: bigint, p: bigint) => (exports.cost(m, p), u128At64()),
+        liquid: () => (exports.liquid(), u128At64())
+    };
+}
+
+const rewritten = rewriteCanisterModule(wat(TEST_MODULE));
+
+describe('call_new wrapper', () => {
+    it.each([
+        ['echo\u00005', 'echo', 5],
+        ['echo\u0000300', 'echo', 300],
+        ['echo\u00000', 'echo', 0],
+        ['\u000042', '', 42],
+        ['echo\u00004294967295', 'echo', 4294967295],
+        ['echo\u00009999999999', 'echo', 4294967295] // saturates; the system then caps it at 300
+    ])('%j becomes call_new(%j) + call_with_best_effort_response(%i)', (name, clean, seconds) => {
+        const host = load(rewritten);
+        host.call(name);
+        expect(host.log).toEqual([
+            { name: 'call_new', value: clean },
+            { name: 'call_with_best_effort_response', value: seconds }
+        ]);
+    });
+
+    it.each([
+        'echo',
+        'echo5',
+        'echo\u0000',
+        'echo\u0000\u00005x',
+        'echo\u00005x',
+        'echo\u0000 5',
+        'echo\u000012345678901', // 11 digits: not a marker
+        '12345',
+        ''
+    ])('%j passes through unchanged as a guaranteed-response call', (name) => {
+        const host = load(rewritten);
+        host.call(name);
+        expect(host.log).toEqual([{ name: 'call_new', value: name }]);
+    });
+});
+
+describe('msg_deadline channel', () => {
+    it('debug_print of the request arms exactly one canister_version read', () => {
+        const host = load(rewritten, 1_700_000_000_000_000_000n, 9n);
+        expect(host.version()).toBe(9n);
+        host.print('\u0000msg_deadline');
+        expect(host.log).toEqual([]); // the request is not printed
+        expect(host.version()).toBe(1_700_000_000_000_000_000n);
+        expect(host.version()).toBe(9n);
+    });
+
+    it.each(['hello', '\u0000msg_deadlinf', '\u0000msg_deadline!', 'msg_deadline'])('other text %j is printed', (s) => {
+        const host = load(rewritten, 77n, 9n);
+        host.print(s);
+        expect(host.log).toEqual([{ name: 'debug_print', value: s }]);
+        expect(host.version()).toBe(9n);
+    });
+});
+
+describe('imports the dfx 0.24.1-beta.1 replica lacks', () => {
+    it('are replaced in-module', () => {
+        const imports = WebAssembly.Module.imports(new WebAssembly.Module(new Uint8Array(rewritten)));
+        expect(importsOutside(imports, DFX_0_24_1_BETA_1)).toEqual([]);
+        expect(imports.map((i) => i.name)).not.toContain('cost_call');
+        expect(imports.map((i) => i.name)).toContain('msg_deadline');
+    });
+
+    it('cost_call: 260,000 cycles plus 1,000 per byte of method name and payload', () => {
+        const host = load(rewritten);
+        expect(host.cost(4n, 6n)).toBe(270_000n);
+        expect(host.cost(0n, 0n)).toBe(260_000n);
+    });
+
+    it('canister_liquid_cycle_balance128 reads the cycle balance', () => {
+        expect(load(rewritten, 0n, 0n, 987_654_321n).liquid()).toBe(987_654_321n);
+    });
+
+    it('are kept when the target is the current System API', () => {
+        const current = rewriteCanisterModule(wat(TEST_MODULE), { profile: CURRENT });
+        const names = WebAssembly.Module.imports(new WebAssembly.Module(new Uint8Array(current))).map((i) => i.name);
+        expect(names).toEqual(expect.arrayContaining(['cost_call', 'canister_liquid_cycle_balance128']));
+    });
+});
+
+describe('preconditions', () => {
+    it('refuses a module without ic0.call_new', () => {
+        const module = wat(`(module
+          (import "ic0" "debug_print" (func (param i32 i32)))
+          (import "ic0" "canister_version" (func (result i64)))
+          (memory 1))`);
+        expect(() => rewriteCanisterModule(module)).toThrow(RewriteError);
+        expect(() => rewriteCanisterModule(module)).toThrow(/does not import ic0.call_new/);
+    });
+
+    it('refuses a module it already rewrote', () => {
+        expect(() => rewriteCanisterModule(rewritten)).toThrow(/already rewritten/);
+    });
+
+    it('refuses bytes that are not wasm', () => {
+        expect(() => rewriteCanisterModule(new TextEncoder().encode('not wasm'))).toThrow(/not a valid wasm module/);
+    });
+
+    it('refuses a module importing what the target lacks and has no stand-in for', () => {
+        const module = wat(`(module ${BASE_IMPORTS}
+          (import "ic0" "root_key_size" (func (result i32)))
+          (memory 1))`);
+        expect(() => rewriteCanisterModule(module)).toThrow(/ic0.root_key_size/);
+    });
+});
