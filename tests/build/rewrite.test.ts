@@ -31,8 +31,9 @@ interface Recorded {
 
 function load(wasm: Uint8Array, deadline = 0n, version = 5n, balance = 123n) {
     const log: Recorded[] = [];
-    let memory!: WebAssembly.Memory;
-    const text = (src: number, len: number) => new TextDecoder().decode(new Uint8Array(memory.buffer, src, len));
+    const mem: { memory?: WebAssembly.Memory } = {};
+    const buffer = () => (mem.memory as WebAssembly.Memory).buffer;
+    const text = (src: number, len: number) => new TextDecoder().decode(new Uint8Array(buffer(), src, len));
     const ic0 = {
         call_new: (_a: number, _b: number, src: number, len: number) => log.push({ name: 'call_new', value: text(src, len) }),
         call_with_best_effort_response: (t: number) => log.push({ name: 'call_with_best_effort_response', value: t >>> 0 }),
@@ -40,15 +41,15 @@ function load(wasm: Uint8Array, deadline = 0n, version = 5n, balance = 123n) {
         canister_version: () => version,
         msg_deadline: () => deadline,
         canister_cycle_balance128: (dst: number) => {
-            new DataView(memory.buffer).setBigUint64(dst, balance, true);
-            new DataView(memory.buffer).setBigUint64(dst + 8, 0n, true);
+            new DataView(buffer()).setBigUint64(dst, balance, true);
+            new DataView(buffer()).setBigUint64(dst + 8, 0n, true);
         }
     };
     const instance = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(wasm)), { ic0 });
-    memory = instance.exports.memory as WebAssembly.Memory;
+    mem.memory = instance.exports.memory as WebAssembly.Memory;
     const put = (s: string) => {
         const bytes = new TextEncoder().encode(s);
-        new Uint8Array(memory.buffer).set(bytes, 1024);
+        new Uint8Array(buffer()).set(bytes, 1024);
         return [1024, bytes.length] as const;
     };
     const exports = instance.exports as unknown as {
@@ -59,7 +60,7 @@ function load(wasm: Uint8Array, deadline = 0n, version = 5n, balance = 123n) {
         liquid: () => void;
     };
     const u128At64 = () => {
-        const view = new DataView(memory.buffer);
+        const view = new DataView(buffer());
         return view.getBigUint64(64, true) + (view.getBigUint64(72, true) << 64n);
     };
     return {

@@ -29,7 +29,7 @@ export class RecordingHost {
 
     private instance!: WebAssembly.Instance;
     private globals: WebAssembly.Global[] = [];
-    private arg = new Uint8Array();
+    private arg: Uint8Array = new Uint8Array();
     private method = '';
     private reply: number[] = [];
     private outcome: { reply: Uint8Array } | { reject: string } | undefined;
