@@ -9,7 +9,7 @@ const emptyArgs = new Uint8Array(IDL.encode([], []));
 function deadlineSeen(host: RecordingHost): bigint {
     const outcome = host.update('deadline', emptyArgs);
     if (outcome === undefined || !('reply' in outcome)) throw new Error(`no reply: ${JSON.stringify(outcome)}`);
-    const [value] = IDL.decode([IDL.Nat64], outcome.reply.buffer as ArrayBuffer);
+    const [value] = IDL.decode([IDL.Nat64], outcome.reply);
     return value as bigint;
 }
 
