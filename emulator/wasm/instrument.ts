@@ -3,6 +3,7 @@ import { Reader, sections, SectionId, skipConstExpr, skipLimits, WasmFormatError
 /** Export names the host adds; a module that already uses them is refused. */
 export const GLOBAL_EXPORT_PREFIX = '__host_global_';
 export const TABLE_EXPORT = '__host_table';
+export const MEMORY_EXPORT = '__host_memory';
 
 export interface Instrumented {
     readonly wasm: Uint8Array;
@@ -10,6 +11,8 @@ export interface Instrumented {
     readonly mutableGlobals: readonly string[];
     /** Export name of table 0, if the module has one (callbacks are indices into it). */
     readonly table: string | undefined;
+    /** Export name of memory 0, if the module has one. */
+    readonly memory: string | undefined;
 }
 
 interface ModuleShape {
@@ -18,6 +21,8 @@ interface ModuleShape {
     importedTables: number;
     definedTables: number;
     exportedTable: string | undefined;
+    memories: number;
+    exportedMemory: string | undefined;
     exportNames: Set<string>;
 }
 
@@ -28,6 +33,8 @@ function shape(bytes: Uint8Array): ModuleShape {
         importedTables: 0,
         definedTables: 0,
         exportedTable: undefined,
+        memories: 0,
+        exportedMemory: undefined,
         exportNames: new Set()
     };
     for (const section of sections(bytes)) {
@@ -42,7 +49,10 @@ function shape(bytes: Uint8Array): ModuleShape {
                     r.byte();
                     skipLimits(r);
                     s.importedTables++;
-                } else if (kind === 0x02) skipLimits(r);
+                } else if (kind === 0x02) {
+                    skipLimits(r);
+                    s.memories++;
+                }
                 else if (kind === 0x03) {
                     r.byte();
                     if (r.byte() === 1) s.mutableGlobals.push(s.importedGlobals);
@@ -51,6 +61,8 @@ function shape(bytes: Uint8Array): ModuleShape {
             }
         } else if (section.id === SectionId.Table) {
             s.definedTables = r.u32();
+        } else if (section.id === SectionId.Memory) {
+            s.memories += r.u32();
         } else if (section.id === SectionId.Global) {
             const n = r.u32();
             for (let i = 0; i < n; i++) {
@@ -65,6 +77,7 @@ function shape(bytes: Uint8Array): ModuleShape {
                 const index = r.u32();
                 s.exportNames.add(name);
                 if (kind === 0x01 && index === 0) s.exportedTable = name;
+                if (kind === 0x02 && index === 0) s.exportedMemory = name;
             }
         }
     }
@@ -79,7 +92,7 @@ function shape(bytes: Uint8Array): ModuleShape {
 export function instrument(bytes: Uint8Array): Instrumented {
     const s = shape(bytes);
     for (const name of s.exportNames) {
-        if (name.startsWith(GLOBAL_EXPORT_PREFIX) || name === TABLE_EXPORT) {
+        if (name.startsWith(GLOBAL_EXPORT_PREFIX) || name === TABLE_EXPORT || name === MEMORY_EXPORT) {
             throw new WasmFormatError(`the module already exports ${name}`);
         }
     }
@@ -97,7 +110,13 @@ export function instrument(bytes: Uint8Array): Instrumented {
         added.push(...writeName(TABLE_EXPORT), 0x01, 0x00);
         count++;
     }
-    if (count === 0) return { wasm: bytes, mutableGlobals, table };
+    let memory = s.exportedMemory;
+    if (memory === undefined && s.memories > 0) {
+        memory = MEMORY_EXPORT;
+        added.push(...writeName(MEMORY_EXPORT), 0x02, 0x00);
+        count++;
+    }
+    if (count === 0) return { wasm: bytes, mutableGlobals, table, memory };
 
     const all = sections(bytes);
     const exportSection = all.find((x) => x.id === SectionId.Export);
@@ -123,5 +142,5 @@ export function instrument(bytes: Uint8Array): Instrumented {
     out.set(before, 0);
     out.set(section, before.length);
     out.set(after, before.length + section.length);
-    return { wasm: out, mutableGlobals, table };
+    return { wasm: out, mutableGlobals, table, memory };
 }

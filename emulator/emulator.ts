@@ -1,0 +1,336 @@
+import { createHash } from 'node:crypto';
+
+import type { ActorSubclass } from '@dfinity/agent';
+import { IDL } from '@dfinity/candid';
+import { Principal } from '@dfinity/principal';
+
+import { ProfileName, PROFILES } from '../spec/system_api';
+import { CallTransport, DeferredActor, makeActor, makeDeferredActor } from './actor';
+import { CallRejectedError, EmulatorError, RejectCode } from './errors';
+import { execute } from './execution/executor';
+import { MANAGEMENT_CANISTER } from './ids';
+import {
+    CanisterIdRecord,
+    CanisterStatusResult,
+    InstallCodeArgs,
+    InstallMode,
+    ProvisionalCreateArgs,
+    TopUpArgs,
+    UpdateSettingsArgs
+} from './management/candid';
+import { Management } from './management/management';
+import { PendingCall } from './pending_call';
+import { Response } from './subnet/messages';
+import { compileModule } from './subnet/module_cache';
+import { isIdle, runRound, submitIngress } from './subnet/scheduler';
+import { Subnet } from './subnet/subnet';
+import { TraceEntry } from './trace';
+
+export interface EmulatorOptions {
+    /** System API the subnet offers (default: the current spec); 'dfx-0.24.1-beta.1' refuses newer imports. */
+    profile?: ProfileName;
+    /** Virtual time one round adds (default 1000 ms). */
+    roundStepMs?: number;
+    /** Most messages executed per round (default 1000). */
+    maxMessagesPerRound?: number;
+    /** Seed of every random choice: raw_rand, fault injection (default 0). */
+    seed?: number;
+    /** Virtual time at start (default 2025-01-01T00:00:00Z). */
+    startTime?: Date;
+    /** Cycles charged per call and per byte of method name and argument (default 0 and 0). */
+    fees?: { callBase?: bigint; callPerByte?: bigint };
+    /** Print canister debug output to the console as it happens. */
+    printLogs?: boolean;
+}
+
+export interface CanisterStatus {
+    status: 'running' | 'stopping' | 'stopped';
+    controllers: Principal[];
+    moduleHash: Uint8Array | undefined;
+    memorySize: bigint;
+    cycles: bigint;
+}
+
+interface CallOptions {
+    sender?: Principal;
+}
+
+const DEFAULT_CYCLES = 100_000_000_000_000n;
+
+/**
+ * An in-process IC subnet that runs real canister wasm under virtual time. Its API follows
+ * PocketIC's JavaScript client where it can: create / install / upgrade, actors, advanceTime,
+ * tick. Calls run in rounds: an actor call submits an ingress message and runs rounds until it
+ * finishes; a deferred actor leaves the rounds to you.
+ */
+export class Emulator {
+    readonly subnet: Subnet;
+    /** The identity that creates and controls canisters unless told otherwise. */
+    readonly defaultSender: Principal;
+    private printedLogs = 0;
+
+    private constructor(private readonly options: EmulatorOptions) {
+        const fees = { callBase: options.fees?.callBase ?? 0n, callPerByte: options.fees?.callPerByte ?? 0n };
+        this.subnet = new Subnet({
+            profile: PROFILES[options.profile ?? 'current'],
+            roundStepNs: BigInt(Math.round((options.roundStepMs ?? 1_000) * 1e6)),
+            maxMessagesPerRound: options.maxMessagesPerRound ?? 1_000,
+            seed: options.seed ?? 0,
+            startTimeNs: BigInt((options.startTime ?? new Date('2025-01-01T00:00:00Z')).getTime()) * 1_000_000n,
+            maxCallTimeoutSeconds: 300,
+            maxStablePages: 16_384n, // 1 GiB: the host's memory, not the IC's 500 GiB
+            fees
+        });
+        this.subnet.management = new Management();
+        this.defaultSender = Emulator.identity('default');
+    }
+
+    static async create(options: EmulatorOptions = {}): Promise<Emulator> {
+        const profile = options.profile ?? 'current';
+        if (!(profile in PROFILES)) throw new EmulatorError(`unknown System API profile '${profile}'`);
+        return new Emulator(options);
+    }
+
+    /** A deterministic principal for a named test identity. */
+    static identity(name: string): Principal {
+        return Principal.selfAuthenticating(createHash('sha256').update(`identity:${name}`).digest());
+    }
+
+    // ---- canister lifecycle, through the management canister -------------------------------
+
+    async createCanister(options: { controllers?: Principal[]; cycles?: bigint; sender?: Principal } = {}): Promise<Principal> {
+        const args: ProvisionalCreateArgs = {
+            amount: [options.cycles ?? DEFAULT_CYCLES],
+            settings: [{ controllers: options.controllers === undefined ? [] : [options.controllers] }],
+            specified_id: [],
+            sender_canister_version: []
+        };
+        const result = await this.management('provisional_create_canister_with_cycles', [ProvisionalCreateArgs], [args], options, [CanisterIdRecord]);
+        return (result as CanisterIdRecord).canister_id;
+    }
+
+    async installCode(options: { canisterId: Principal; wasm: Uint8Array; arg?: Uint8Array; sender?: Principal }): Promise<void> {
+        await this.install({ install: null }, options);
+    }
+
+    async reinstallCode(options: { canisterId: Principal; wasm: Uint8Array; arg?: Uint8Array; sender?: Principal }): Promise<void> {
+        await this.install({ reinstall: null }, options);
+    }
+
+    async upgradeCanister(options: { canisterId: Principal; wasm: Uint8Array; arg?: Uint8Array; sender?: Principal }): Promise<void> {
+        await this.install({ upgrade: [] }, options);
+    }
+
+    /** create + install in one step. */
+    async setupCanister(options: { wasm: Uint8Array; arg?: Uint8Array; controllers?: Principal[]; cycles?: bigint; sender?: Principal }): Promise<Principal> {
+        const canisterId = await this.createCanister(options);
+        await this.installCode({ ...options, canisterId });
+        return canisterId;
+    }
+
+    async startCanister(options: { canisterId: Principal; sender?: Principal }): Promise<void> {
+        await this.management('start_canister', [CanisterIdRecord], [{ canister_id: options.canisterId }], options);
+    }
+
+    /** Stops a canister and waits until it is Stopped (at most maxRounds rounds). */
+    async stopCanister(options: { canisterId: Principal; sender?: Principal; maxRounds?: number }): Promise<void> {
+        await this.requestStop(options).wait(options.maxRounds);
+    }
+
+    /** Asks the management canister to stop a canister; the answer comes once it is Stopped. */
+    requestStop(options: { canisterId: Principal; sender?: Principal }): PendingCall<void> {
+        const arg = new Uint8Array(IDL.encode([CanisterIdRecord], [{ canister_id: options.canisterId }]));
+        return this.submitRaw(MANAGEMENT_CANISTER, 'stop_canister', arg, options, () => undefined);
+    }
+
+    async canisterStatus(options: { canisterId: Principal; sender?: Principal }): Promise<CanisterStatus> {
+        const r = (await this.management('canister_status', [CanisterIdRecord], [{ canister_id: options.canisterId }], options, [
+            CanisterStatusResult
+        ])) as CanisterStatusResult;
+        return {
+            status: Object.keys(r.status)[0] as CanisterStatus['status'],
+            controllers: r.settings.controllers,
+            moduleHash: r.module_hash[0],
+            memorySize: r.memory_size,
+            cycles: r.cycles
+        };
+    }
+
+    async updateControllers(options: { canisterId: Principal; controllers: Principal[]; sender?: Principal }): Promise<void> {
+        const args: UpdateSettingsArgs = {
+            canister_id: options.canisterId,
+            settings: { controllers: [options.controllers] },
+            sender_canister_version: []
+        };
+        await this.management('update_settings', [UpdateSettingsArgs], [args], options);
+    }
+
+    async deleteCanister(options: { canisterId: Principal; sender?: Principal }): Promise<void> {
+        await this.management('delete_canister', [CanisterIdRecord], [{ canister_id: options.canisterId }], options);
+    }
+
+    async addCycles(canisterId: Principal, amount: bigint): Promise<void> {
+        await this.management('provisional_top_up_canister', [TopUpArgs], [{ canister_id: canisterId, amount }], {});
+    }
+
+    /** A canister's cycle balance, read directly (no message). */
+    getCycleBalance(canisterId: Principal): bigint {
+        return this.requireCanister(canisterId).cycles;
+    }
+
+    // ---- calls ------------------------------------------------------------------------------
+
+    createActor<T>(idlFactory: IDL.InterfaceFactory, canisterId: Principal, options: CallOptions = {}): ActorSubclass<T> {
+        return makeActor<T>(idlFactory, this.transport(canisterId, options));
+    }
+
+    createDeferredActor<T>(idlFactory: IDL.InterfaceFactory, canisterId: Principal, options: CallOptions = {}): DeferredActor<T> {
+        return makeDeferredActor<T>(idlFactory, this.transport(canisterId, options));
+    }
+
+    /** An update call with raw Candid: submits it and runs rounds until it finishes. */
+    async updateCall(canisterId: Principal, method: string, arg: Uint8Array, options: CallOptions & { maxRounds?: number } = {}): Promise<Uint8Array> {
+        return this.submitRaw(canisterId, method, arg, options, (r) => r).wait(options.maxRounds);
+    }
+
+    /** A query in non-replicated mode: runs at once on the current state, which it cannot change. */
+    async queryCall(canisterId: Principal, method: string, arg: Uint8Array, options: CallOptions = {}): Promise<Uint8Array> {
+        const canister = this.requireCanister(canisterId);
+        const fail = (code: number, message: string): never => {
+            throw new CallRejectedError(code, message, method);
+        };
+        if (canister.status !== 'running') fail(RejectCode.CanisterError, `Canister ${canister.idText} is ${canister.status}`);
+        if (!canister.hasExport(`canister_query ${method}`)) fail(RejectCode.CanisterError, `Canister ${canister.idText} has no query method '${method}'`);
+        const outcome = execute(canister, { kind: 'query', method, arg, caller: options.sender ?? Principal.anonymous() }, this.subnet.time);
+        for (const line of outcome.state.debugLog) this.subnet.logs.push({ canister: canister.idText, time: this.subnet.time, line });
+        if (outcome.trap !== undefined) fail(RejectCode.CanisterError, `Error from Canister ${canister.idText}: ${outcome.trap}`);
+        const response = outcome.state.response;
+        if (response === undefined) return fail(RejectCode.CanisterError, `Canister ${canister.idText} did not reply to the call`);
+        if ('reject' in response) return fail(response.reject.code, response.reject.message);
+        this.flushLogs();
+        return response.reply;
+    }
+
+    // ---- time and rounds --------------------------------------------------------------------
+
+    /** Moves virtual time forward without running a round (as PocketIC's advanceTime). */
+    async advanceTime(ms: number): Promise<void> {
+        if (!(ms >= 0)) throw new EmulatorError(`advanceTime takes a non-negative number of milliseconds, got ${ms}`);
+        this.subnet.time += BigInt(Math.round(ms * 1e6));
+    }
+
+    /** Virtual time in milliseconds since the epoch. */
+    async getTime(): Promise<number> {
+        return Number(this.subnet.time / 1_000_000n);
+    }
+
+    /** Virtual time in nanoseconds since the epoch. */
+    get timeNs(): bigint {
+        return this.subnet.time;
+    }
+
+    get round(): number {
+        return this.subnet.round;
+    }
+
+    /** Runs `rounds` rounds. */
+    async tick(rounds = 1): Promise<void> {
+        for (let i = 0; i < rounds; i++) runRound(this.subnet);
+        this.flushLogs();
+    }
+
+    /** Runs rounds until no message is queued; fails after maxRounds (a canister that never goes quiet). */
+    async runUntilIdle(maxRounds = 10_000): Promise<number> {
+        let rounds = 0;
+        while (!isIdle(this.subnet)) {
+            if (rounds >= maxRounds) throw new EmulatorError(`still busy after ${maxRounds} rounds`);
+            runRound(this.subnet);
+            rounds++;
+        }
+        this.flushLogs();
+        return rounds;
+    }
+
+    // ---- faults and observation --------------------------------------------------------------
+
+    get faults(): Subnet['faults'] {
+        return this.subnet.faults;
+    }
+
+    /** The canister executes nothing (no messages, no timers) for the next `rounds` rounds. */
+    makeUnresponsive(canisterId: Principal, rounds: number): void {
+        this.requireCanister(canisterId).unresponsiveUntilRound = this.subnet.round + rounds;
+    }
+
+    trace(): readonly TraceEntry[] {
+        return this.subnet.trace.all();
+    }
+
+    logs(canisterId?: Principal): string[] {
+        const id = canisterId?.toText();
+        return this.subnet.logs.filter((l) => id === undefined || l.canister === id).map((l) => l.line);
+    }
+
+    /** Compiles a module ahead of installs (modules are compiled once and shared). */
+    static precompile(wasm: Uint8Array): void {
+        compileModule(wasm);
+    }
+
+    // ---- internals ----------------------------------------------------------------------------
+
+    private requireCanister(canisterId: Principal) {
+        const canister = this.subnet.canister(canisterId);
+        if (canister === undefined) throw new EmulatorError(`no canister ${canisterId.toText()} on this emulator`);
+        return canister;
+    }
+
+    private transport(canisterId: Principal, options: CallOptions): CallTransport {
+        this.requireCanister(canisterId);
+        return {
+            update: (method, arg) => this.updateCall(canisterId, method, arg, options),
+            query: (method, arg) => this.queryCall(canisterId, method, arg, options),
+            submit: (method, arg, decode) => this.submitRaw(canisterId, method, arg, options, decode)
+        };
+    }
+
+    private submitRaw<T>(canisterId: Principal, method: string, arg: Uint8Array, options: CallOptions, decode: (reply: Uint8Array) => T): PendingCall<T> {
+        const id = submitIngress(this.subnet, options.sender ?? this.defaultSender, canisterId, method, arg);
+        const poll = (): Response | undefined => {
+            const status = this.subnet.ingress.get(id);
+            return status?.state === 'done' ? status.response : undefined;
+        };
+        const run = (until: () => boolean, maxRounds: number) => {
+            for (let i = 0; i < maxRounds && !until(); i++) runRound(this.subnet);
+            this.flushLogs();
+        };
+        return new PendingCall(method, poll, run, decode);
+    }
+
+    private async management(method: string, types: IDL.Type[], values: unknown[], options: CallOptions, ret: IDL.Type[] = []): Promise<unknown> {
+        const arg = new Uint8Array(IDL.encode(types, values));
+        const reply = await this.submitRaw(MANAGEMENT_CANISTER, method, arg, options, (r) => r).wait(10);
+        return IDL.decode(ret, reply)[0];
+    }
+
+    private async install(mode: InstallMode, options: { canisterId: Principal; wasm: Uint8Array; arg?: Uint8Array; sender?: Principal }): Promise<void> {
+        this.requireCanister(options.canisterId);
+        compileModule(options.wasm); // malformed wasm: a clear error before any message
+        const args: InstallCodeArgs = {
+            mode,
+            canister_id: options.canisterId,
+            wasm_module: options.wasm,
+            arg: options.arg ?? new Uint8Array(IDL.encode([], [])),
+            sender_canister_version: []
+        };
+        await this.management('install_code', [InstallCodeArgs], [args], options);
+    }
+
+    private flushLogs(): void {
+        if (this.options.printLogs !== true) {
+            this.printedLogs = this.subnet.logs.length;
+            return;
+        }
+        for (const l of this.subnet.logs.slice(this.printedLogs)) console.log(`[${l.canister}] ${l.line}`);
+        this.printedLogs = this.subnet.logs.length;
+    }
+}

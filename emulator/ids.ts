@@ -1,0 +1,17 @@
+import { Principal } from '@dfinity/principal';
+
+export const MANAGEMENT_CANISTER = Principal.fromText('aaaaa-aa');
+
+/**
+ * Canister ids as a dfx 0.24 local replica hands them out: the first is
+ * bkyz2-fmaaa-aaaaa-qaaaq-cai (u64 0x8000000000100001), then sequentially.
+ */
+const FIRST_LOCAL_CANISTER = 0x8000_0000_0010_0001n;
+
+export function canisterIdFromIndex(index: number): Principal {
+    const bytes = new Uint8Array(10);
+    new DataView(bytes.buffer).setBigUint64(0, FIRST_LOCAL_CANISTER + BigInt(index));
+    bytes[8] = 0x01; // opaque id class
+    bytes[9] = 0x01;
+    return Principal.fromUint8Array(bytes);
+}

@@ -1,0 +1,9 @@
+/** The embedded IC emulator: one subnet, real canister wasm, virtual time. */
+export { type DeferredActor } from './actor';
+export { type CanisterStatus, Emulator, type EmulatorOptions } from './emulator';
+export { CallRejectedError, EmulatorError, RejectCode } from './errors';
+export { type DropRule, type MessageFacts } from './faults';
+export { MANAGEMENT_CANISTER } from './ids';
+export { type CallStatus, PendingCall } from './pending_call';
+export { DEADLINE_EXPIRED_MESSAGE } from './subnet/scheduler';
+export { type Model, type TraceEntry, type TraceOutcome } from './trace';

@@ -1,0 +1,174 @@
+import { Principal } from '@dfinity/principal';
+
+import { SystemApiProfile } from '../../spec/system_api';
+import { ExecutionState } from '../execution/execution_state';
+import { buildIc0, CanisterView, SubnetView } from '../system_api';
+import { CanisterStatusName } from '../system_api/env';
+import { CallContext } from './messages';
+import { CompiledModule } from './module_cache';
+
+/** The code half of a canister: its module instance and the exports that hold its state. */
+interface Code {
+    readonly compiled: CompiledModule;
+    instance: WebAssembly.Instance;
+    memory: WebAssembly.Memory;
+    globals: WebAssembly.Global[];
+    table: WebAssembly.Table | undefined;
+}
+
+/** What a message execution may have to undo. */
+export interface Snapshot {
+    readonly heap: Uint8Array;
+    readonly globals: unknown[];
+    readonly stable: Uint8Array;
+}
+
+export interface SavedInstall {
+    readonly code: Code | undefined;
+    readonly snapshot: Snapshot | undefined;
+    readonly stable: Uint8Array;
+    readonly globalTimer: bigint;
+    readonly certifiedData: Uint8Array;
+}
+
+const EMPTY_MEMORY = new WebAssembly.Memory({ initial: 0 });
+
+/**
+ * One canister: its settings and status, cycles, stable memory, timer, call contexts and (once
+ * installed) its code. Heap, globals and stable memory can be snapshotted and restored, which is
+ * how a trap rolls a message back.
+ */
+export class Canister implements CanisterView {
+    readonly idText: string;
+    controllers: Principal[];
+    status: CanisterStatusName = 'running';
+    cycles: bigint;
+    stable: Uint8Array = new Uint8Array(0);
+    globalTimer = 0n;
+    certifiedData: Uint8Array = new Uint8Array(0);
+    version = 0n;
+    /** Increases with every install, reinstall and upgrade. */
+    moduleVersion = 0;
+    readonly callContexts = new Map<number, CallContext>();
+    /** Origins of stop_canister calls to answer once the canister is stopped. */
+    readonly pendingStops: { respond: (ok: boolean) => void }[] = [];
+    /** The execution under way, if any: the System API reads it. */
+    current: ExecutionState | undefined;
+    /** Fault injection: rounds during which the canister executes nothing. */
+    unresponsiveUntilRound = -1;
+    private code: Code | undefined;
+
+    constructor(
+        readonly id: Principal,
+        controllers: Principal[],
+        cycles: bigint,
+        private readonly subnet: SubnetView & { readonly profile: SystemApiProfile }
+    ) {
+        this.idText = id.toText();
+        this.controllers = controllers;
+        this.cycles = cycles;
+    }
+
+    get installed(): CompiledModule | undefined {
+        return this.code?.compiled;
+    }
+
+    memory(): WebAssembly.Memory {
+        return this.code?.memory ?? EMPTY_MEMORY;
+    }
+
+    hasExport(name: string): boolean {
+        return this.code?.compiled.exports.has(name) ?? false;
+    }
+
+    /** Replaces the code with a fresh instance of `compiled` (heap and globals start anew). */
+    instantiate(compiled: CompiledModule): void {
+        const previous = this.code;
+        this.code = undefined;
+        try {
+            this.code = this.newInstance(compiled);
+        } catch (e) {
+            this.code = previous;
+            throw e;
+        }
+    }
+
+    uninstall(): void {
+        this.code = undefined;
+    }
+
+    /** Everything an install_code may change, to put back if it fails. */
+    saveForInstall(): SavedInstall {
+        return {
+            code: this.code,
+            snapshot: this.code === undefined ? undefined : this.snapshot(),
+            stable: this.stable,
+            globalTimer: this.globalTimer,
+            certifiedData: this.certifiedData
+        };
+    }
+
+    restoreInstall(saved: SavedInstall): void {
+        this.code = saved.code;
+        if (saved.snapshot !== undefined) this.restore(saved.snapshot);
+        this.stable = saved.stable;
+        this.globalTimer = saved.globalTimer;
+        this.certifiedData = saved.certifiedData;
+    }
+
+    snapshot(): Snapshot {
+        const code = this.requireCode();
+        return {
+            heap: new Uint8Array(code.memory.buffer).slice(),
+            globals: code.globals.map((g) => g.value as unknown),
+            stable: this.stable
+        };
+    }
+
+    restore(snapshot: Snapshot): void {
+        let code = this.requireCode();
+        if (code.memory.buffer.byteLength !== snapshot.heap.length) {
+            // Wasm memory cannot shrink: start a fresh instance and grow it to the saved size.
+            code = this.newInstance(code.compiled);
+            this.code = code;
+            const missing = (snapshot.heap.length - code.memory.buffer.byteLength) / 65_536;
+            if (missing > 0) code.memory.grow(missing);
+        }
+        new Uint8Array(code.memory.buffer).set(snapshot.heap);
+        code.globals.forEach((g, i) => (g.value = snapshot.globals[i]));
+        this.stable = snapshot.stable;
+    }
+
+    /** Calls an exported function (a canister method or system hook). */
+    callExport(name: string): void {
+        const fn = this.requireCode().instance.exports[name];
+        if (typeof fn !== 'function') throw new Error(`the module exports no function ${name}`);
+        (fn as () => void)();
+    }
+
+    /** Calls a callback by table index with its environment, as the system does for responses. */
+    callClosure(fun: number, env: number): void {
+        const table = this.requireCode().table;
+        const fn = table?.get(fun) as ((env: number) => void) | null | undefined;
+        if (typeof fn !== 'function') throw new WebAssembly.RuntimeError(`callback table index ${fun} is not a function`);
+        fn(env);
+    }
+
+    private requireCode(): Code {
+        if (this.code === undefined) throw new Error(`canister ${this.idText} has no code installed`);
+        return this.code;
+    }
+
+    private newInstance(compiled: CompiledModule): Code {
+        const ic0 = buildIc0(compiled.imports, this.subnet.profile, this, this.subnet, () => this.current);
+        const instance = new WebAssembly.Instance(compiled.module, { ic0 });
+        const exports = instance.exports;
+        return {
+            compiled,
+            instance,
+            memory: compiled.memory === undefined ? EMPTY_MEMORY : (exports[compiled.memory] as WebAssembly.Memory),
+            globals: compiled.mutableGlobals.map((g) => exports[g] as WebAssembly.Global),
+            table: compiled.table === undefined ? undefined : (exports[compiled.table] as WebAssembly.Table)
+        };
+    }
+}

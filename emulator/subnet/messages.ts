@@ -1,0 +1,89 @@
+import { Principal } from '@dfinity/principal';
+
+/** A response as the spec models it: a reply with data, or a reject with code and message. */
+export type Response = { reply: Uint8Array } | { reject: { code: number; message: string } };
+
+/** `deadline` 0 means a guaranteed-response call; otherwise nanoseconds since the epoch. */
+export type Deadline = bigint;
+
+/** Who is waiting for a call context's response. */
+export type CallOrigin =
+    | { kind: 'ingress'; messageId: number; sender: Principal }
+    | { kind: 'canister'; callbackId: number; caller: Principal; deadline: Deadline }
+    /** Timers and other system tasks: nobody waits for a response. */
+    | { kind: 'system' };
+
+export interface CallContext {
+    readonly id: number;
+    readonly origin: CallOrigin;
+    /** Cycles the caller attached that the callee has not accepted yet. */
+    availableCycles: bigint;
+    responded: boolean;
+    /** Callbacks of this context still waiting for a response. */
+    outstandingCallbacks: number;
+}
+
+export interface Closure {
+    readonly fun: number;
+    readonly env: number;
+}
+
+export interface Callback {
+    readonly id: number;
+    /** The canister that made the call and will run the callback. */
+    readonly owner: Principal;
+    readonly callContextId: number;
+    readonly callee: Principal;
+    readonly method: string;
+    readonly onReply: Closure;
+    readonly onReject: Closure;
+    readonly onCleanup: Closure | undefined;
+    readonly deadline: Deadline;
+    readonly attachedCycles: bigint;
+    /** The canister's code version when the call was made (responses to older code are rejected). */
+    readonly moduleVersion: number;
+}
+
+export interface RequestMessage {
+    readonly kind: 'request';
+    readonly callbackId: number;
+    readonly from: Principal;
+    readonly to: Principal;
+    readonly method: string;
+    readonly arg: Uint8Array;
+    readonly cycles: bigint;
+    readonly deadline: Deadline;
+}
+
+export interface ResponseMessage {
+    readonly kind: 'response';
+    readonly callbackId: number;
+    /** The caller, who receives this response. */
+    readonly to: Principal;
+    readonly from: Principal;
+    readonly response: Response;
+    readonly refund: bigint;
+    readonly deadline: Deadline;
+    /** The system's SYS_UNKNOWN reject for a best-effort call whose deadline passed. */
+    readonly expired?: true;
+}
+
+export interface IngressMessage {
+    readonly kind: 'ingress';
+    readonly messageId: number;
+    readonly sender: Principal;
+    readonly to: Principal;
+    readonly method: string;
+    readonly arg: Uint8Array;
+}
+
+export type Message = RequestMessage | ResponseMessage | IngressMessage;
+
+export type IngressStatus =
+    | { state: 'queued' }
+    | { state: 'processing' }
+    | { state: 'done'; response: Response };
+
+export function isBestEffort(deadline: Deadline): boolean {
+    return deadline !== 0n;
+}

@@ -1,0 +1,47 @@
+import { createHash } from 'node:crypto';
+
+import { EmulatorError } from '../errors';
+import { instrument } from '../wasm/instrument';
+
+/** A canister module, instrumented and compiled once, shared by every canister that installs it. */
+export interface CompiledModule {
+    readonly hash: string;
+    readonly module: WebAssembly.Module;
+    readonly imports: readonly WebAssembly.ModuleImportDescriptor[];
+    readonly exports: ReadonlySet<string>;
+    readonly mutableGlobals: readonly string[];
+    readonly table: string | undefined;
+    /** Export name of the linear memory, or undefined for a module without one. */
+    readonly memory: string | undefined;
+}
+
+const cache = new Map<string, CompiledModule>();
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+
+export function compileModule(wasm: Uint8Array): CompiledModule {
+    if (GZIP_MAGIC.every((b, i) => wasm[i] === b)) {
+        throw new EmulatorError('the module is gzip-compressed; pass the uncompressed wasm');
+    }
+    const hash = createHash('sha256').update(wasm).digest('hex');
+    const cached = cache.get(hash);
+    if (cached !== undefined) return cached;
+    let compiled: CompiledModule;
+    try {
+        const instrumented = instrument(wasm);
+        const module = new WebAssembly.Module(new Uint8Array(instrumented.wasm));
+        compiled = {
+            hash,
+            module,
+            imports: WebAssembly.Module.imports(module),
+            exports: new Set(WebAssembly.Module.exports(module).map((e) => e.name)),
+            mutableGlobals: instrumented.mutableGlobals,
+            table: instrumented.table,
+            memory: instrumented.memory
+        };
+    } catch (e) {
+        throw new EmulatorError(`invalid wasm module: ${(e as Error).message}`);
+    }
+    cache.set(hash, compiled);
+    return compiled;
+}

@@ -1,0 +1,76 @@
+import { Principal } from '@dfinity/principal';
+
+export type Model = 'ingress' | 'guaranteed' | 'best-effort' | 'timer';
+
+export type TraceOutcome =
+    | { kind: 'pending' }
+    | { kind: 'replied' }
+    | { kind: 'rejected'; code: number; message: string }
+    /** Best-effort: the deadline passed without a response; the caller got SYS_UNKNOWN. */
+    | { kind: 'expired' }
+    /** Fault injection dropped the request (never delivered) or the response (never seen). */
+    | { kind: 'request dropped' }
+    | { kind: 'response dropped' };
+
+/** One message and what became of it, in virtual time. */
+export interface TraceEntry {
+    readonly id: number;
+    readonly model: Model;
+    readonly from: string;
+    readonly to: string;
+    readonly method: string;
+    /** ns since the epoch; 0 for guaranteed calls and ingress. */
+    readonly deadline: bigint;
+    readonly cycles: bigint;
+    readonly sentAt: bigint;
+    readonly sentRound: number;
+    outcome: TraceOutcome;
+    completedAt: bigint | undefined;
+    /** A response that arrived after the caller stopped waiting (best-effort), dropped. */
+    lateResponseDropped: boolean;
+    refunded: bigint;
+}
+
+export class Trace {
+    private readonly entries: TraceEntry[] = [];
+
+    start(e: {
+        model: Model;
+        from: Principal | string;
+        to: Principal;
+        method: string;
+        deadline: bigint;
+        cycles: bigint;
+        time: bigint;
+        round: number;
+    }): TraceEntry {
+        const entry: TraceEntry = {
+            id: this.entries.length,
+            model: e.model,
+            from: typeof e.from === 'string' ? e.from : e.from.toText(),
+            to: e.to.toText(),
+            method: e.method,
+            deadline: e.deadline,
+            cycles: e.cycles,
+            sentAt: e.time,
+            sentRound: e.round,
+            outcome: { kind: 'pending' },
+            completedAt: undefined,
+            lateResponseDropped: false,
+            refunded: 0n
+        };
+        this.entries.push(entry);
+        return entry;
+    }
+
+    complete(entry: TraceEntry, outcome: TraceOutcome, time: bigint, refunded = 0n): void {
+        if (entry.outcome.kind !== 'pending') return;
+        entry.outcome = outcome;
+        entry.completedAt = time;
+        entry.refunded = refunded;
+    }
+
+    all(): readonly TraceEntry[] {
+        return this.entries;
+    }
+}
