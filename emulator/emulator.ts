@@ -188,6 +188,12 @@ export class Emulator {
         return makeDeferredActor<T>(idlFactory, this.transport(canisterId, options));
     }
 
+    /** Submits an update call with raw Candid and returns at once; rounds run when you tick. */
+    submit(canisterId: Principal, method: string, arg: Uint8Array, options: CallOptions = {}): PendingCall<Uint8Array> {
+        this.requireCanister(canisterId);
+        return this.submitRaw(canisterId, method, arg, options, (r) => r);
+    }
+
     /** An update call with raw Candid: submits it and runs rounds until it finishes. */
     async updateCall(canisterId: Principal, method: string, arg: Uint8Array, options: CallOptions & { maxRounds?: number } = {}): Promise<Uint8Array> {
         return this.submitRaw(canisterId, method, arg, options, (r) => r).wait(options.maxRounds);

@@ -20,12 +20,19 @@ interface ActiveRule extends DropRule {
     dropped: number;
 }
 
+export interface SystemRejectRule extends DropRule {
+    /** SYS_FATAL (1) or SYS_TRANSIENT (2): rejects the system itself gives, before the callee runs. */
+    readonly code: 1 | 2;
+    readonly message?: string;
+}
+
 /**
  * Best-effort messages the system may drop under load, on demand. Guaranteed-response messages
  * are never dropped, as on the IC.
  */
 export class Faults {
     private readonly rules = { request: [] as ActiveRule[], response: [] as ActiveRule[] };
+    private readonly rejects: (ActiveRule & SystemRejectRule)[] = [];
     private nextId = 0;
 
     constructor(private readonly prng: Prng) {}
@@ -38,8 +45,21 @@ export class Faults {
         return id;
     }
 
+    /** The system rejects matching requests (of either response model) with `code`; cycles are refunded. */
+    rejectRequests(rule: SystemRejectRule): number {
+        const id = this.nextId++;
+        this.rejects.push({ ...rule, id, dropped: 0 });
+        return id;
+    }
+
+    systemReject(facts: MessageFacts): { code: number; message: string } | undefined {
+        const rule = this.pick(this.rejects, facts);
+        if (rule === undefined) return undefined;
+        return { code: rule.code, message: rule.message ?? `injected fault: the system rejected ${facts.method}` };
+    }
+
     remove(id: number): void {
-        for (const list of Object.values(this.rules)) {
+        for (const list of [...Object.values(this.rules), this.rejects] as ActiveRule[][]) {
             const i = list.findIndex((r) => r.id === id);
             if (i >= 0) list.splice(i, 1);
         }
@@ -48,17 +68,22 @@ export class Faults {
     clear(): void {
         this.rules.request.length = 0;
         this.rules.response.length = 0;
+        this.rejects.length = 0;
     }
 
     shouldDrop(kind: 'request' | 'response', facts: MessageFacts): boolean {
-        for (const rule of this.rules[kind]) {
+        return this.pick(this.rules[kind], facts) !== undefined;
+    }
+
+    private pick<R extends ActiveRule>(rules: R[], facts: MessageFacts): R | undefined {
+        for (const rule of rules) {
             if (rule.limit !== undefined && rule.dropped >= rule.limit) continue;
             if (rule.match !== undefined && !rule.match(facts)) continue;
             if (this.prng.next() < (rule.probability ?? 1)) {
                 rule.dropped++;
-                return true;
+                return rule;
             }
         }
-        return false;
+        return undefined;
     }
 }

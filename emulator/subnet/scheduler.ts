@@ -113,6 +113,8 @@ function deliverRequest(subnet: Subnet, m: RequestMessage): void {
     if (isBestEffort(m.deadline) && subnet.time >= m.deadline) return;
     const respond = (response: Response, refund: bigint) =>
         sendResponse(subnet, { kind: 'response', callbackId: m.callbackId, to: m.from, from: m.to, response, refund, deadline: m.deadline });
+    const injected = subnet.faults.systemReject({ from: m.from.toText(), to: m.to.toText(), method: m.method });
+    if (injected !== undefined) return respond({ reject: injected }, m.cycles);
     if (subnet.isManagement(m.to)) {
         subnet.management?.handle(subnet, m.from, m.method, m.arg, m.cycles, respond);
         return;
