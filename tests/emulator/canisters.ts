@@ -88,6 +88,29 @@ export function calleeModule(): Uint8Array {
   (func (export "canister_update accept_none") (call $reply_bytes (i32.const 0) (i32.const 0)))`);
 }
 
+/**
+ * A canister whose `relay` method forwards its argument to `target`'s echo with a guaranteed call
+ * and replies with the answer: it receives a request at once but replies only when `target` does.
+ */
+export function relayModule(target: Principal): Uint8Array {
+    const id = target.toUint8Array();
+    return module(`
+  (table 2 funcref)
+  (elem (i32.const 0) $forward_reply $forward_reject)
+  (data (i32.const 0) "${watBytes(id)}")
+  (data (i32.const 100) "echo")
+  (func (export "canister_update relay")
+    (call $msg_arg_data_copy (i32.const 1000) (i32.const 0) (call $msg_arg_data_size))
+    (call $call_new (i32.const 0) (i32.const ${id.length}) (i32.const 100) (i32.const 4)
+                    (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 0))
+    (call $call_data_append (i32.const 1000) (call $msg_arg_data_size))
+    (if (call $call_perform) (then unreachable)))
+  (func $forward_reply (param i32)
+    (call $msg_arg_data_copy (i32.const 1000) (i32.const 0) (call $msg_arg_data_size))
+    (call $reply_bytes (i32.const 1000) (call $msg_arg_data_size)))
+  (func $forward_reject (param i32) (call $msg_reject (i32.const 100) (i32.const 4)))`);
+}
+
 export interface CallPlan {
     readonly callee: Principal;
     readonly method: string;
@@ -167,4 +190,97 @@ export function parseReport(bytes: Uint8Array): Report {
 
 export function readI64(bytes: Uint8Array): bigint {
     return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigInt64(0, true);
+}
+
+/**
+ * A canister with state in all three places a trap must roll back: a mutable global, the heap
+ * (address 500) and stable memory (offset 0). `read` replies with the three as i64s.
+ */
+export function statefulModule(): Uint8Array {
+    return module(`
+  (global $g (mut i64) (i64.const 0))
+  (func $bump
+    (global.set $g (i64.add (global.get $g) (i64.const 1)))
+    (i64.store (i32.const 500) (i64.add (i64.load (i32.const 500)) (i64.const 1)))
+    (call $stable64_read (i64.const 600) (i64.const 0) (i64.const 8))
+    (i64.store (i32.const 600) (i64.add (i64.load (i32.const 600)) (i64.const 1)))
+    (call $stable64_write (i64.const 0) (i64.const 600) (i64.const 8)))
+  (func $reply_state
+    (i64.store (i32.const 700) (global.get $g))
+    (i64.store (i32.const 708) (i64.load (i32.const 500)))
+    (call $stable64_read (i64.const 716) (i64.const 0) (i64.const 8))
+    (call $reply_bytes (i32.const 700) (i32.const 24)))
+  (data (i32.const 800) "explicit")
+  (func (export "canister_init") (drop (call $stable64_grow (i64.const 1))))
+  (func (export "canister_update bump") (call $bump) (call $reply_bytes (i32.const 0) (i32.const 0)))
+  (func (export "canister_update bump_then_trap") (call $bump) unreachable)
+  (func (export "canister_update bump_then_ic0_trap") (call $bump) (call $trap (i32.const 800) (i32.const 8)))
+  (func (export "canister_update grow_then_trap")
+    (drop (memory.grow (i32.const 4)))
+    (drop (call $stable64_grow (i64.const 2)))
+    (call $bump)
+    unreachable)
+  (func (export "canister_update pages") (call $reply_i64 (i64.extend_i32_u (memory.size))))
+  (func (export "canister_query read") (call $reply_state))
+  (func (export "canister_query bump_query") (call $bump) (call $reply_state))`);
+}
+
+/** Arms the global timer 5 s after install; each firing counts and records the time. */
+export function timerModule(): Uint8Array {
+    return module(`
+  (global $fired (mut i64) (i64.const 0))
+  (global $at (mut i64) (i64.const 0))
+  (func (export "canister_init") (drop (call $global_timer_set (i64.add (call $time) (i64.const 5000000000)))))
+  (func (export "canister_global_timer")
+    (global.set $fired (i64.add (global.get $fired) (i64.const 1)))
+    (global.set $at (call $time)))
+  (func (export "canister_update rearm_in_3s")
+    (call $reply_i64 (call $global_timer_set (i64.add (call $time) (i64.const 3000000000)))))
+  (func (export "canister_update cancel") (call $reply_i64 (call $global_timer_set (i64.const 0))))
+  (func (export "canister_query fired") (call $reply_i64 (global.get $fired)))
+  (func (export "canister_query fired_at") (call $reply_i64 (global.get $at)))`);
+}
+
+/** System API calls made where the spec does not allow them. */
+export function wrongContextModule(): Uint8Array {
+    return module(`
+  (table 1 funcref)
+  (elem (i32.const 0) $noop)
+  (func $noop (param i32))
+  (func (export "canister_update reject_code_in_update") (drop (call $msg_reject_code)))
+  (func (export "canister_update refunded_in_update") (call $msg_cycles_refunded128 (i32.const 0)))
+  (func (export "canister_update accept_message_in_update") (call $accept_message))
+  (func (export "canister_update reply_twice") (call $reply_bytes (i32.const 0) (i32.const 0)) (call $msg_reply))
+  (func (export "canister_query call_in_query")
+    (call $canister_self_copy (i32.const 0) (i32.const 0) (call $canister_self_size))
+    (call $call_new (i32.const 0) (call $canister_self_size) (i32.const 0) (i32.const 0)
+                    (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)))
+  (func (export "canister_update perform_without_new") (drop (call $call_perform)))
+  (func (export "canister_update ok") (call $reply_bytes (i32.const 0) (i32.const 0)))`);
+}
+
+/** A module whose init replies: only allowed in an update, so installing it fails. */
+export function replyInInitModule(): Uint8Array {
+    return module(`(func (export "canister_init") (call $msg_reply))`);
+}
+
+/**
+ * `loop` calls itself again from every reply callback, forever (`fanout` 1), or with `fanout` 2
+ * calls per callback, doubling the work each hop.
+ */
+export function selfCallModule(fanout: 1 | 2): Uint8Array {
+    const oneCall = `
+    (call $call_new (i32.const 0) (call $canister_self_size) (i32.const 100) (i32.const 4)
+                    (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0))
+    (drop (call $call_perform))`;
+    return module(`
+  (table 1 funcref)
+  (elem (i32.const 0) $again)
+  (data (i32.const 100) "loop")
+  (func $calls
+    (call $canister_self_copy (i32.const 0) (i32.const 0) (call $canister_self_size))
+    ${fanout === 2 ? oneCall + oneCall : oneCall})
+  (func $again (param i32) (call $calls))
+  (func (export "canister_update loop") (call $calls))
+  (func (export "canister_update ok") (call $reply_bytes (i32.const 0) (i32.const 0)))`);
 }

@@ -1,0 +1,136 @@
+/**
+ * Best-effort (bounded-wait) semantics, from the interface spec's `ic0.call_with_best_effort_response`
+ * and `ic0.msg_deadline`: the deadline is the call time plus the timeout (capped at
+ * MAX_CALL_TIMEOUT = 300 s); when it passes without a response the caller gets SYS_UNKNOWN, and a
+ * response that comes later is dropped.
+ */
+import { RejectCode } from '../../emulator';
+import { parseReport, readI64, relayModule } from './canisters';
+import { EMPTY, installCaller, SECOND, withCallee } from './setup';
+
+const ROUND_MS = 1_000;
+
+async function hangingCall(timeoutSeconds: number) {
+    const { em, callee } = await withCallee({ roundStepMs: ROUND_MS });
+    const caller = await installCaller(em, { callee, method: 'echo', timeoutSeconds });
+    em.makeUnresponsive(callee, 1_000_000);
+    const go = em.submit(caller, 'go', EMPTY);
+    await em.tick(1); // the ingress message runs and makes the call
+    const sent = em.trace().find((t) => t.method === 'echo');
+    if (sent === undefined) throw new Error('the call was not made');
+    return { em, go, callee, sentAt: sent.sentAt, deadline: sent.deadline };
+}
+
+describe('deadline expiry', () => {
+    it.each([1, 5, 10, 120, 300])('a %i s call gets SYS_UNKNOWN exactly when its deadline passes', async (timeout) => {
+        const { em, go, sentAt, deadline } = await hangingCall(timeout);
+        expect(deadline).toBe(sentAt + BigInt(timeout) * SECOND);
+        // Not a round earlier:
+        while (em.timeNs + BigInt(ROUND_MS) * 1_000_000n < deadline) await em.tick(1);
+        expect(go.status).toBe('pending');
+        // At most one round later:
+        await em.tick(1);
+        expect(go.status).toBe('replied');
+        const r = parseReport(go.result());
+        expect(r.code).toBe(RejectCode.SysUnknown);
+        expect(r.time - deadline).toBeGreaterThanOrEqual(0n);
+        expect(r.time - deadline).toBeLessThan(BigInt(ROUND_MS) * 1_000_000n);
+    });
+
+    it.each([301, 1_000, 4_294_967_295])('a timeout of %i s is clamped to 300 s', async (timeout) => {
+        const { deadline, sentAt } = await hangingCall(timeout);
+        expect(deadline - sentAt).toBe(300n * SECOND);
+    });
+
+    it('a timeout of 0 s expires in the next round', async () => {
+        const { em, go } = await hangingCall(0);
+        await em.tick(1);
+        expect(parseReport(go.result()).code).toBe(RejectCode.SysUnknown);
+    });
+
+    it('the reject message says the deadline expired', async () => {
+        const { em, go } = await hangingCall(2);
+        await em.tick(3);
+        expect(parseReport(go.result()).text).toMatch(/deadline/i);
+    });
+
+    it('advancing time past the deadline expires the call at the next round', async () => {
+        const { em, go } = await hangingCall(60);
+        await em.advanceTime(60_000);
+        expect(go.status).toBe('pending'); // no round has run
+        await em.tick(1);
+        expect(parseReport(go.result()).code).toBe(RejectCode.SysUnknown);
+    });
+});
+
+describe('a late response', () => {
+    it('is dropped: the caller sees only SYS_UNKNOWN, once', async () => {
+        const { em, callee } = await withCallee({ roundStepMs: ROUND_MS });
+        // The relay receives the request at once but answers only when the slow callee does.
+        const relay = await em.setupCanister({ wasm: relayModule(callee) });
+        const caller = await installCaller(em, { callee: relay, method: 'relay', payload: new Uint8Array([1]), timeoutSeconds: 3 });
+        em.makeUnresponsive(callee, 10);
+        const go = em.submit(caller, 'go', EMPTY);
+        await em.tick(20);
+        expect(parseReport(go.result()).code).toBe(RejectCode.SysUnknown);
+        const [entry] = em.trace().filter((t) => t.method === 'relay');
+        expect(entry.outcome.kind).toBe('expired');
+        expect(entry.lateResponseDropped).toBe(true); // the relay did reply, after the deadline
+        expect(em.trace().filter((t) => t.method === 'echo').map((t) => t.outcome.kind)).toEqual(['replied']);
+    });
+
+    it('a request still queued when its deadline passes is never executed', async () => {
+        const { em, callee } = await withCallee({ roundStepMs: ROUND_MS });
+        const caller = await installCaller(em, { callee, method: 'echo', timeoutSeconds: 3 });
+        em.makeUnresponsive(callee, 10);
+        const go = em.submit(caller, 'go', EMPTY);
+        await em.tick(20);
+        expect(parseReport(go.result()).code).toBe(RejectCode.SysUnknown);
+        expect(em.trace().find((t) => t.method === 'echo')?.lateResponseDropped).toBe(false);
+    });
+
+    it('is not dropped when it arrives before the deadline', async () => {
+        const { em, callee } = await withCallee({ roundStepMs: ROUND_MS });
+        const caller = await installCaller(em, { callee, method: 'echo', timeoutSeconds: 30 });
+        em.makeUnresponsive(callee, 10);
+        const go = em.submit(caller, 'go', EMPTY);
+        await em.tick(20);
+        expect(parseReport(go.result()).code).toBe(0);
+    });
+});
+
+describe('msg_deadline', () => {
+    it('is the deadline in the callee of a best-effort call', async () => {
+        const { em, callee } = await withCallee();
+        const caller = await installCaller(em, { callee, method: 'deadline', timeoutSeconds: 42 });
+        const r = parseReport(await em.updateCall(caller, 'go', EMPTY));
+        const [entry] = em.trace().filter((t) => t.method === 'deadline');
+        expect(readI64(r.data)).toBe(entry.deadline);
+        expect(entry.deadline).toBe(entry.sentAt + 42n * SECOND);
+    });
+
+    it('is the deadline in the reply callback and in the reject callback (also after expiry)', async () => {
+        const { em, callee } = await withCallee();
+        const replied = parseReport(await em.updateCall(await installCaller(em, { callee, method: 'echo', timeoutSeconds: 7 }), 'go', EMPTY));
+        const rejected = parseReport(await em.updateCall(await installCaller(em, { callee, method: 'reject', timeoutSeconds: 7 }), 'go', EMPTY));
+        const expiring = await installCaller(em, { callee, method: 'echo', timeoutSeconds: 7 });
+        em.makeUnresponsive(callee, 100);
+        const expired = parseReport(await em.updateCall(expiring, 'go', EMPTY));
+        const deadlines = em.trace().filter((t) => t.model === 'best-effort' && t.to === callee.toText()).map((t) => t.deadline);
+        expect([replied.deadline, rejected.deadline, expired.deadline]).toEqual(deadlines);
+        expect(expired.code).toBe(RejectCode.SysUnknown);
+    });
+
+    it('is 0 for a guaranteed-response call, in the callee and in the callbacks', async () => {
+        const { em, callee } = await withCallee();
+        const r = parseReport(await em.updateCall(await installCaller(em, { callee, method: 'deadline' }), 'go', EMPTY));
+        expect(readI64(r.data)).toBe(0n);
+        expect(r.deadline).toBe(0n);
+    });
+
+    it('is 0 for ingress messages and queries', async () => {
+        const { em, callee } = await withCallee();
+        expect(readI64(await em.updateCall(callee, 'deadline', EMPTY))).toBe(0n);
+        expect(readI64(await em.queryCall(callee, 'deadline_query', EMPTY))).toBe(0n);
+    });
+});

@@ -1,0 +1,88 @@
+/**
+ * Cycles attached to calls (spec: ic0.call_cycles_add128, msg_cycles_accept128,
+ * msg_cycles_refunded128): what the callee does not accept comes back with the response; under
+ * best-effort responses, cycles attached to a call that expires (or whose response is dropped) are lost.
+ */
+import { RejectCode } from '../../emulator';
+import { parseReport } from './canisters';
+import { EMPTY, installCaller, withCallee } from './setup';
+
+const START = 1_000_000_000_000n;
+const ATTACHED = 250_000_000n;
+
+async function setup(method: string, timeoutSeconds?: number) {
+    const { em, callee } = await withCallee();
+    const caller = await installCaller(em, { callee, method, cycles: ATTACHED, timeoutSeconds }, START);
+    const calleeStart = em.getCycleBalance(callee);
+    return { em, callee, caller, calleeStart };
+}
+
+describe.each([
+    ['guaranteed', undefined],
+    ['best-effort', 60]
+])('%s call with %s', (_model, timeoutSeconds) => {
+    it('a reject refunds every attached cycle', async () => {
+        const { em, caller, callee, calleeStart } = await setup('reject', timeoutSeconds);
+        const r = parseReport(await em.updateCall(caller, 'go', EMPTY));
+        expect(r.code).toBe(RejectCode.CanisterReject);
+        expect(r.refunded).toBe(ATTACHED);
+        expect(em.getCycleBalance(caller)).toBe(START);
+        expect(em.getCycleBalance(callee)).toBe(calleeStart);
+    });
+
+    it('accepted cycles move to the callee; none come back', async () => {
+        const { em, caller, callee, calleeStart } = await setup('accept_all', timeoutSeconds);
+        const r = parseReport(await em.updateCall(caller, 'go', EMPTY));
+        expect(r.code).toBe(0);
+        expect(r.refunded).toBe(0n);
+        expect(em.getCycleBalance(caller)).toBe(START - ATTACHED);
+        expect(em.getCycleBalance(callee)).toBe(calleeStart + ATTACHED);
+    });
+
+    it('a reply without accepting refunds everything', async () => {
+        const { em, caller } = await setup('accept_none', timeoutSeconds);
+        expect(parseReport(await em.updateCall(caller, 'go', EMPTY)).refunded).toBe(ATTACHED);
+        expect(em.getCycleBalance(caller)).toBe(START);
+    });
+
+    it('a trap in the callee refunds everything, including what it had accepted', async () => {
+        const { em, caller, callee, calleeStart } = await setup('trap', timeoutSeconds);
+        expect(parseReport(await em.updateCall(caller, 'go', EMPTY)).refunded).toBe(ATTACHED);
+        expect(em.getCycleBalance(caller)).toBe(START);
+        expect(em.getCycleBalance(callee)).toBe(calleeStart);
+    });
+});
+
+describe('best-effort call that expires', () => {
+    it('loses the attached cycles: not refunded, not received', async () => {
+        const { em, caller, callee, calleeStart } = await setup('accept_all', 5);
+        em.makeUnresponsive(callee, 100);
+        const r = parseReport(await em.updateCall(caller, 'go', EMPTY));
+        expect(r.code).toBe(RejectCode.SysUnknown);
+        expect(r.refunded).toBe(0n);
+        expect(em.getCycleBalance(caller)).toBe(START - ATTACHED);
+        expect(em.getCycleBalance(callee)).toBe(calleeStart);
+    });
+
+    it('whose response is dropped loses the refund too', async () => {
+        const { em, caller } = await setup('accept_none', 5);
+        em.faults.dropBestEffort('response');
+        const r = parseReport(await em.updateCall(caller, 'go', EMPTY));
+        expect(r.code).toBe(RejectCode.SysUnknown);
+        expect(em.getCycleBalance(caller)).toBe(START - ATTACHED);
+    });
+});
+
+describe('guaranteed call to a canister that does not exist', () => {
+    it('refunds in full', async () => {
+        const { em } = await withCallee();
+        const ghost = (await em.createCanister());
+        await em.stopCanister({ canisterId: ghost });
+        await em.deleteCanister({ canisterId: ghost });
+        const caller = await installCaller(em, { callee: ghost, method: 'echo', cycles: ATTACHED }, START);
+        const r = parseReport(await em.updateCall(caller, 'go', EMPTY));
+        expect(r.code).toBe(RejectCode.DestinationInvalid);
+        expect(r.refunded).toBe(ATTACHED);
+        expect(em.getCycleBalance(caller)).toBe(START);
+    });
+});

@@ -1,0 +1,100 @@
+/**
+ * The System API's own rules: a function called outside the contexts the spec lists for it traps;
+ * a module importing a function the subnet's profile lacks cannot be installed; bad input to the
+ * emulator is a clear error that changes nothing.
+ */
+import { IDL } from '@dfinity/candid';
+import { Principal } from '@dfinity/principal';
+
+import { CallRejectedError, Emulator, EmulatorError, RejectCode } from '../../emulator';
+import { wat } from '../support/wat';
+import { module, replyInInitModule, wrongContextModule } from './canisters';
+import { EMPTY } from './setup';
+
+describe('calling the System API from the wrong context traps', () => {
+    it.each([
+        ['reject_code_in_update', /msg_reject_code" cannot be executed in update mode/],
+        ['refunded_in_update', /msg_cycles_refunded128" cannot be executed in update mode/],
+        ['accept_message_in_update', /accept_message" cannot be executed in update mode/],
+        ['reply_twice', /already been replied/],
+        ['perform_without_new', /no call is under construction/]
+    ])('%s', async (method, message) => {
+        const em = await Emulator.create();
+        const id = await em.setupCanister({ wasm: wrongContextModule() });
+        await expect(em.updateCall(id, method, EMPTY)).rejects.toThrow(message);
+        await expect(em.updateCall(id, 'ok', EMPTY)).resolves.toEqual(new Uint8Array());
+    });
+
+    it('call_new in a query', async () => {
+        const em = await Emulator.create();
+        const id = await em.setupCanister({ wasm: wrongContextModule() });
+        await expect(em.queryCall(id, 'call_in_query', EMPTY)).rejects.toThrow(/call_new" cannot be executed in non-replicated query mode/);
+    });
+
+    it('msg_reply in canister_init: the install fails and the canister stays empty', async () => {
+        const em = await Emulator.create();
+        const id = await em.createCanister();
+        await expect(em.installCode({ canisterId: id, wasm: replyInInitModule() })).rejects.toThrow(/msg_reply" cannot be executed in init mode/);
+        expect((await em.canisterStatus({ canisterId: id })).moduleHash).toBeUndefined();
+    });
+});
+
+describe('System API profiles', () => {
+    const usesCostCall = wat(`(module
+      (import "ic0" "cost_call" (func (param i64 i64 i32)))
+      (memory 1)
+      (func (export "canister_update ok")))`);
+
+    it('the dfx 0.24.1-beta.1 profile refuses a module importing ic0.cost_call, as that replica would', async () => {
+        const em = await Emulator.create({ profile: 'dfx-0.24.1-beta.1' });
+        const id = await em.createCanister();
+        await expect(em.installCode({ canisterId: id, wasm: usesCostCall })).rejects.toThrow(
+            /imports function 'cost_call' from 'ic0' that is not exported by the runtime/
+        );
+        expect((await em.canisterStatus({ canisterId: id })).moduleHash).toBeUndefined();
+    });
+
+    it('the current profile accepts it', async () => {
+        const em = await Emulator.create();
+        const id = await em.createCanister();
+        await em.installCode({ canisterId: id, wasm: usesCostCall });
+        expect((await em.canisterStatus({ canisterId: id })).moduleHash).toBeDefined();
+    });
+
+    it('a module importing outside ic0 is refused', async () => {
+        const em = await Emulator.create();
+        const id = await em.createCanister();
+        const wasm = wat(`(module (import "env" "f" (func)) (memory 1))`);
+        await expect(em.installCode({ canisterId: id, wasm })).rejects.toThrow(/'f' from 'env'/);
+    });
+});
+
+describe('bad input to the emulator', () => {
+    it('malformed wasm is an EmulatorError and installs nothing', async () => {
+        const em = await Emulator.create();
+        const id = await em.createCanister();
+        await expect(em.installCode({ canisterId: id, wasm: new Uint8Array([1, 2, 3]) })).rejects.toBeInstanceOf(EmulatorError);
+        expect((await em.canisterStatus({ canisterId: id })).moduleHash).toBeUndefined();
+    });
+
+    it('an unknown canister is an EmulatorError', async () => {
+        const em = await Emulator.create();
+        const ghost = Principal.fromText('rrkah-fqaaa-aaaaa-aaaaq-cai');
+        expect(() => em.submit(ghost, 'x', EMPTY)).toThrow(EmulatorError);
+        await expect(em.upgradeCanister({ canisterId: ghost, wasm: module('') })).rejects.toBeInstanceOf(EmulatorError);
+        expect(() => em.createActor(() => IDL.Service({}), ghost)).toThrow(/no canister rrkah/);
+    });
+
+    it('Candid the management canister cannot decode is a reject that changes nothing', async () => {
+        const em = await Emulator.create();
+        const before = em.subnet.canisters.size;
+        const reply = em.submit(Principal.fromText('aaaaa-aa'), 'create_canister', new Uint8Array([1, 2, 3]));
+        await expect(reply.wait(2)).rejects.toBeInstanceOf(CallRejectedError);
+        await expect(reply.wait(2)).rejects.toMatchObject({ rejectCode: RejectCode.CanisterReject });
+        expect(em.subnet.canisters.size).toBe(before);
+    });
+
+    it('an unknown System API profile is refused', async () => {
+        await expect(Emulator.create({ profile: 'nope' as 'current' })).rejects.toThrow(/unknown System API profile/);
+    });
+});
