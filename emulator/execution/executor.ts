@@ -140,7 +140,7 @@ function trapMessage(e: unknown): string {
  */
 export function execute(canister: Canister, entry: Entry, time: bigint): Outcome {
     const state = stateFor(entry, canister, time);
-    const snapshot = canister.snapshot();
+    const snapshot = canister.snapshot(true);
     canister.current = state;
     let trap: string | undefined;
     try {

@@ -57,6 +57,7 @@ export class Canister implements CanisterView {
     /** Fault injection: rounds during which the canister executes nothing. */
     unresponsiveUntilRound = -1;
     private code: Code | undefined;
+    private scratch = new Uint8Array(0);
 
     constructor(
         readonly id: Principal,
@@ -116,10 +117,24 @@ export class Canister implements CanisterView {
         this.certifiedData = saved.certifiedData;
     }
 
-    snapshot(): Snapshot {
+    /**
+     * Copies what a message may change. With `reuse`, the copy goes into a buffer kept for the
+     * purpose (one per canister: message executions do not nest), which spares the garbage
+     * collector an allocation of the whole heap per message.
+     */
+    snapshot(reuse = false): Snapshot {
         const code = this.requireCode();
+        const live = new Uint8Array(code.memory.buffer);
+        let heap: Uint8Array;
+        if (reuse) {
+            if (this.scratch.length !== live.length) this.scratch = new Uint8Array(live.length);
+            this.scratch.set(live);
+            heap = this.scratch;
+        } else {
+            heap = live.slice();
+        }
         return {
-            heap: new Uint8Array(code.memory.buffer).slice(),
+            heap,
             globals: code.globals.map((g) => g.value as unknown),
             stable: this.stable
         };
