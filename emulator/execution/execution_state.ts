@@ -10,7 +10,8 @@ export interface CallUnderConstruction {
     readonly onReply: Closure;
     readonly onReject: Closure;
     onCleanup: Closure | undefined;
-    arg: number[];
+    /** Argument chunks appended so far (joined at call_perform). */
+    arg: Uint8Array[];
     cycles: bigint;
     /** Seconds as given to call_with_best_effort_response, before clamping. */
     timeoutSeconds: number | undefined;
@@ -33,8 +34,8 @@ export interface PerformedCall {
  * applies it to the canister only if the execution does not trap.
  */
 export class ExecutionState {
-    /** Reply data appended so far. */
-    readonly replyData: number[] = [];
+    /** Reply data chunks appended so far. */
+    readonly replyData: Uint8Array[] = [];
     response: Response | undefined;
     /** The call context had responded before this execution started. */
     readonly alreadyResponded: boolean;
@@ -84,4 +85,15 @@ export class ExecutionState {
     get balance(): bigint {
         return this.init.balance + this.accepted - this.spent;
     }
+}
+
+/** Joins appended chunks (msg_reply_data_append, call_data_append) into one byte array. */
+export function concatChunks(chunks: readonly Uint8Array[]): Uint8Array {
+    const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+    let offset = 0;
+    for (const c of chunks) {
+        out.set(c, offset);
+        offset += c.length;
+    }
+    return out;
 }

@@ -1,7 +1,7 @@
 import { Principal } from '@dfinity/principal';
 
 import { HostTrap } from '../errors';
-import { CallUnderConstruction } from '../execution/execution_state';
+import { CallUnderConstruction, concatChunks } from '../execution/execution_state';
 import { ApiEnv, Ic0Function, u128, u32 } from './env';
 
 /** call_*: building and performing an inter-canister call. */
@@ -58,7 +58,7 @@ export function callApi(env: ApiEnv): Record<string, Ic0Function> {
             call.onCleanup = { fun: u32(fun), env: u32(cleanupEnv) };
         },
         call_data_append: (src: number, size: number) => {
-            building('call_data_append').arg.push(...env.read(u32(src), u32(size)));
+            building('call_data_append').arg.push(env.read(u32(src), u32(size)));
         },
         call_with_best_effort_response: (timeoutSeconds: number) => {
             const call = building('call_with_best_effort_response');
@@ -73,7 +73,8 @@ export function callApi(env: ApiEnv): Record<string, Ic0Function> {
             const s = env.state();
             const call = building('call_perform');
             s.call = undefined;
-            const fee = env.subnet.fees.callBase + env.subnet.fees.callPerByte * BigInt(call.method.length + call.arg.length);
+            const arg = concatChunks(call.arg);
+            const fee = env.subnet.fees.callBase + env.subnet.fees.callPerByte * BigInt(call.method.length + arg.length);
             if (fee > s.balance) {
                 s.spent -= call.cycles; // the attached cycles go back to the balance
                 return 2; // SYS_TRANSIENT: the call was not enqueued
@@ -84,7 +85,7 @@ export function callApi(env: ApiEnv): Record<string, Ic0Function> {
             s.performed.push({
                 callee: call.callee,
                 method: call.method,
-                arg: new Uint8Array(call.arg),
+                arg,
                 cycles: call.cycles,
                 onReply: call.onReply,
                 onReject: call.onReject,

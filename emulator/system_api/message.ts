@@ -1,6 +1,7 @@
 import { Principal } from '@dfinity/principal';
 
 import { HostTrap, RejectCode } from '../errors';
+import { concatChunks } from '../execution/execution_state';
 import { ApiEnv, Ic0Function, MAX_U64, u128, u32 } from './env';
 
 
@@ -51,11 +52,11 @@ export function messageApi(env: ApiEnv): Record<string, Ic0Function> {
             s.messageAccepted = true;
         },
         msg_reply_data_append: (src: number, size: number) => {
-            respond('msg_reply_data_append').replyData.push(...env.read(u32(src), u32(size)));
+            respond('msg_reply_data_append').replyData.push(env.read(u32(src), u32(size)));
         },
         msg_reply: () => {
             const s = respond('msg_reply');
-            s.response = { reply: new Uint8Array(s.replyData) };
+            s.response = { reply: concatChunks(s.replyData) };
         },
         msg_reject: (src: number, size: number) => {
             const s = respond('msg_reject');

@@ -1,59 +1,194 @@
-import { IDL, isController, msgCaller, Principal, update } from 'azle';
+import {
+    canisterCycleBalance,
+    IDL,
+    isController,
+    msgCaller,
+    Principal,
+    query,
+    StableBTreeMap,
+    time,
+    trap,
+    update
+} from 'azle';
 
-import { Call, CallError, CallResult, describeCallError, errorClass } from '../lib';
+import { Call, CallError, CallResult, describeCallError, errorClass, isOutcomeUnknown } from '../lib';
+import { Behaviour, CalleeReply } from '../untrusted_callee/types';
+import { CallCalleeResult, CallerStats, CallReport, Model, Outcome, Wait } from './types';
+import { checkCanisterId, checkCycles, checkTimeout } from './validate';
 
-const CallFailure = IDL.Record({
-    class: IDL.Text,
-    reject_code: IDL.Opt(IDL.Nat32),
-    message: IDL.Text
-});
+const CallFailure = IDL.Record({ class: IDL.Text, reject_code: IDL.Opt(IDL.Nat32), message: IDL.Text });
 type CallFailure = { class: string; reject_code: [] | [number]; message: string };
-
-const Wait = IDL.Variant({
-    Bounded: IDL.Record({ timeout_seconds: IDL.Nat32 }),
-    Unbounded: IDL.Null
-});
-type Wait = { Bounded: { timeout_seconds: number } } | { Unbounded: null };
 
 const EchoResult = IDL.Variant({ Ok: IDL.Text, Err: CallFailure });
 type EchoResult = { Ok: string } | { Err: CallFailure };
 
+const RawWait = IDL.Variant({ Bounded: IDL.Record({ timeout_seconds: IDL.Nat32 }), Unbounded: IDL.Null });
+type RawWait = { Bounded: { timeout_seconds: number } } | { Unbounded: null };
 const RawResult = IDL.Variant({ Ok: IDL.Vec(IDL.Nat8), Err: CallFailure });
 type RawResult = { Ok: Uint8Array } | { Err: CallFailure };
 
-/** Calls the untrusted callee with either response model. */
+const HISTORY_PAGE_MAX = 100;
+
+/**
+ * Calls an untrusted callee with either response model and reports what happened: outcome,
+ * error class, elapsed time and cycles. Its history lives in stable memory and survives upgrades.
+ */
 export default class {
+    history = new StableBTreeMap<bigint, CallReport>(0);
+    outstanding = 0;
+    pings = 0n;
+
+    /** Calls `behave(behaviour, payload)` on the callee. Attaching cycles is for controllers only. */
+    @update([IDL.Principal, Behaviour, IDL.Vec(IDL.Nat8), Wait, IDL.Nat], CallCalleeResult)
+    async call_callee(callee: Principal, behaviour: Behaviour, payload: Uint8Array, wait: Wait, cycles: bigint): Promise<CallCalleeResult> {
+        const invalid =
+            checkCanisterId(callee, 'callee') ??
+            ('Bounded' in wait ? checkTimeout(wait.Bounded.timeout_seconds) : undefined) ??
+            checkCycles(cycles, canisterCycleBalance());
+        if (invalid !== undefined) return { Err: invalid };
+        if (cycles > 0n && !isController(msgCaller())) {
+            return { Err: { NotAuthorized: 'only a controller of the caller may attach cycles to a call' } };
+        }
+        const call = start(callee, 'behave', wait).withArgs([Behaviour, IDL.Vec(IDL.Nat8)], [behaviour, payload]).withCycles(cycles);
+        return { Ok: await this.track(callee, 'behave', call, cycles) };
+    }
+
+    /** Calls `work(payload)`: whatever the callee's controllers configured it to do. */
+    @update([IDL.Principal, IDL.Vec(IDL.Nat8), Wait], CallCalleeResult)
+    async call_work(callee: Principal, payload: Uint8Array, wait: Wait): Promise<CallCalleeResult> {
+        const invalid = checkCanisterId(callee, 'callee') ?? ('Bounded' in wait ? checkTimeout(wait.Bounded.timeout_seconds) : undefined);
+        if (invalid !== undefined) return { Err: invalid };
+        const call = start(callee, 'work', wait).withArgs([IDL.Vec(IDL.Nat8)], [payload]);
+        return { Ok: await this.track(callee, 'work', call, 0n) };
+    }
+
+    /**
+     * As in DFINITY's Rust example: calls the callee's `deadline` method with a best-effort or a
+     * guaranteed-response call and returns the deadline the callee saw (0 for guaranteed).
+     */
+    @update([IDL.Principal, IDL.Bool], IDL.Nat64)
+    async demonstrate_deadlines(callee: Principal, useBestEffortResponse: boolean): Promise<bigint> {
+        const call = useBestEffortResponse ? Call.boundedWait(callee, 'deadline') : Call.unboundedWait(callee, 'deadline');
+        const result = await call.call(IDL.Nat64);
+        if ('Err' in result) trap(`demonstrate_deadlines: ${describeCallError(result.Err)}`);
+        return BigInt(result.Ok);
+    }
+
+    /**
+     * As in DFINITY's Rust example: a 1-second bounded call to a callee that is busy for longer
+     * ends in SYS_UNKNOWN. Returns true when it did.
+     */
+    @update([IDL.Principal], IDL.Bool)
+    async demonstrate_timeouts(callee: Principal): Promise<boolean> {
+        const result = await Call.boundedWait(callee, 'behave')
+            .changeTimeout(1)
+            .withArgs([Behaviour, IDL.Vec(IDL.Nat8)], [{ ReplyAfter: 10 }, new Uint8Array()])
+            .call(CalleeReply);
+        return 'Err' in result && isOutcomeUnknown(result.Err);
+    }
+
+    /** Completed calls, oldest first, from `start` (at most 100 per page). */
+    @query([IDL.Nat64, IDL.Nat32], IDL.Vec(CallReport))
+    history_page(start: bigint, limit: number): CallReport[] {
+        const page: CallReport[] = [];
+        for (let id = start; id < start + BigInt(Math.min(limit, HISTORY_PAGE_MAX)); id++) {
+            const report = this.history.get(id);
+            if (report === undefined) break;
+            page.push(report);
+        }
+        return page;
+    }
+
+    @query([], CallerStats)
+    stats(): CallerStats {
+        return { completed: BigInt(this.history.len()), outstanding: this.outstanding, pings: this.pings };
+    }
+
+    /** An update that does nothing but count: the caller keeps serving while calls are outstanding. */
+    @update([], IDL.Nat64)
+    ping(): bigint {
+        return ++this.pings;
+    }
+
     @update([IDL.Principal, IDL.Text, IDL.Nat32], EchoResult)
     async echo_bounded(callee: Principal, text: string, timeoutSeconds: number): Promise<EchoResult> {
-        const call = Call.boundedWait(callee, 'echo')
-            .changeTimeout(timeoutSeconds)
-            .withArgs([IDL.Text], [text]);
-        return toCandid(await call.call(IDL.Text));
+        const result = await Call.boundedWait(callee, 'echo').changeTimeout(timeoutSeconds).withArgs([IDL.Text], [text]).call(IDL.Text);
+        return 'Ok' in result ? result : { Err: failure(result.Err) };
     }
 
     @update([IDL.Principal, IDL.Text], EchoResult)
     async echo_unbounded(callee: Principal, text: string): Promise<EchoResult> {
-        const call = Call.unboundedWait(callee, 'echo').withArgs([IDL.Text], [text]);
-        return toCandid(await call.call(IDL.Text));
+        const result = await Call.unboundedWait(callee, 'echo').withArgs([IDL.Text], [text]).call(IDL.Text);
+        return 'Ok' in result ? result : { Err: failure(result.Err) };
     }
 
     /** Any method of any canister, with raw Candid arguments: for the caller's controllers only. */
-    @update([IDL.Principal, IDL.Text, IDL.Vec(IDL.Nat8), Wait], RawResult)
-    async call_raw(callee: Principal, method: string, arg: Uint8Array, wait: Wait): Promise<RawResult> {
-        if (!isController(msgCaller())) {
-            throw new Error('call_raw: only a controller of this canister may call it');
-        }
+    @update([IDL.Principal, IDL.Text, IDL.Vec(IDL.Nat8), RawWait], RawResult)
+    async call_raw(callee: Principal, method: string, arg: Uint8Array, wait: RawWait): Promise<RawResult> {
+        if (!isController(msgCaller())) trap('call_raw: only a controller of this canister may call it');
         const call =
-            'Bounded' in wait
-                ? Call.boundedWait(callee, method).changeTimeout(wait.Bounded.timeout_seconds)
-                : Call.unboundedWait(callee, method);
+            'Bounded' in wait ? Call.boundedWait(callee, method).changeTimeout(wait.Bounded.timeout_seconds) : Call.unboundedWait(callee, method);
         const result = await call.withRawArgs(arg).callRaw();
         return 'Ok' in result ? result : { Err: failure(result.Err) };
     }
+
+    private async track(callee: Principal, method: string, call: Call, cycles: bigint): Promise<CallReport> {
+        const startedAt = time();
+        this.outstanding++;
+        let outcome: { result: CallResult<CalleeReply>; refunded: bigint };
+        try {
+            outcome = await call.callWithRefund(CalleeReply);
+        } finally {
+            this.outstanding--;
+        }
+        const finishedAt = time();
+        const { result, refunded } = outcome;
+        const report: CallReport = {
+            id: BigInt(this.history.len()),
+            callee,
+            method,
+            model: modelOf(call),
+            outcome: outcomeOf(result),
+            error_class: 'Err' in result ? [errorClass(result.Err)] : [],
+            started_at: startedAt,
+            finished_at: finishedAt,
+            elapsed_ns: finishedAt - startedAt,
+            cycles_attached: cycles,
+            cycles_refunded: refunded
+        };
+        this.history.insert(report.id, report);
+        return report;
+    }
 }
 
-function toCandid(result: CallResult<string>): EchoResult {
-    return 'Ok' in result ? result : { Err: failure(result.Err) };
+function start(callee: Principal, method: string, wait: Wait): Call {
+    return 'Bounded' in wait
+        ? Call.boundedWait(callee, method).changeTimeout(Number(wait.Bounded.timeout_seconds))
+        : Call.unboundedWait(callee, method);
+}
+
+function modelOf(call: Call): Model {
+    const timeout = call.timeoutSeconds;
+    return timeout === undefined ? { Unbounded: null } : { Bounded: { timeout_seconds: timeout } };
+}
+
+function outcomeOf(result: CallResult<CalleeReply>): Outcome {
+    if ('Ok' in result) {
+        const r = result.Ok;
+        return {
+            Replied: {
+                payload_size: r.payload.length,
+                deadline_seen: r.deadline,
+                cycles_accepted: r.cycles_accepted,
+                waited_rounds: r.waited_rounds,
+                released: r.released
+            }
+        };
+    }
+    const e = result.Err;
+    if (isOutcomeUnknown(e)) return { Unknown: describeCallError(e) };
+    if (e.kind === 'CallRejected') return { Rejected: { code: e.rejectCode, message: e.rejectMessage } };
+    return { Failed: describeCallError(e) };
 }
 
 function failure(error: CallError): CallFailure {

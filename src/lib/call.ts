@@ -1,4 +1,4 @@
-import { call as azleCall, IDL, Principal } from 'azle';
+import { call as azleCall, IDL, msgCyclesRefunded, Principal } from 'azle';
 
 import { CallError, fromAzleCallError } from './errors';
 import { clampTimeout, DEFAULT_CALL_TIMEOUT_SECONDS } from './timeout';
@@ -93,14 +93,24 @@ export class Call {
 
     /** Sends the call and decodes a single return value of `resultType`. */
     async call<T>(resultType: IDL.Type<T>): Promise<CallResult<T>> {
-        const raw = await this.callRaw();
-        if ('Err' in raw) return raw;
-        try {
-            const [value] = IDL.decode([resultType], raw.Ok);
-            return { Ok: value as T };
-        } catch (e) {
-            return { Err: { kind: 'CandidDecodeFailed', message: String(e) } };
-        }
+        return decodeResult(await this.callRaw(), resultType);
+    }
+
+    /**
+     * Like `call`, and also reports the cycles the callee refunded (`ic0.msg_cycles_refunded`):
+     * what it did not accept of the attached cycles. 0 after SYS_UNKNOWN: those cycles are lost.
+     */
+    async callWithRefund<T>(resultType: IDL.Type<T>): Promise<{ result: CallResult<T>; refunded: bigint }> {
+        const { result, refunded } = await this.callRawWithRefund();
+        return { result: decodeResult(result, resultType), refunded };
+    }
+
+    async callRawWithRefund(): Promise<{ result: CallResult<Uint8Array>; refunded: bigint }> {
+        const result = await this.callRaw();
+        // Only a response (reply or reject, delivered to a callback) carries a refund; a call that
+        // was never sent kept its cycles, and a cleanup callback may not ask.
+        const responded = 'Ok' in result || result.Err.kind === 'CallRejected';
+        return { result, refunded: responded && this.cycles > 0n ? msgCyclesRefunded() : 0n };
     }
 
     /** Sends the call and returns the reply's raw Candid bytes. */
@@ -129,6 +139,17 @@ export class Call {
             change.args ?? this.args,
             change.cycles ?? this.cycles
         );
+    }
+}
+
+function decodeResult<T>(raw: CallResult<Uint8Array>, resultType: IDL.Type<T>): CallResult<T> {
+    if ('Err' in raw) return raw;
+    try {
+        const [value] = IDL.decode([resultType], raw.Ok);
+        return { Ok: value as T };
+    } catch (e) {
+        // The callee ran and replied, but not in the agreed type: not a clean reject.
+        return { Err: { kind: 'CandidDecodeFailed', message: String(e) } };
     }
 }
 

@@ -1,4 +1,5 @@
 export { Call, type CallResult } from './call';
+export { candidType } from './candid';
 export { msgDeadline, isBoundedWaitCall } from './deadline';
 export {
     type CallError,

@@ -1,0 +1,72 @@
+import { IDL } from 'azle';
+
+import { candidType } from '../lib/candid';
+
+/**
+ * What the callee does with a call. The caller's tests and demo pick one per call; `work` uses the
+ * behaviour the callee's controllers configured, as a real untrusted canister would.
+ */
+export const Behaviour = IDL.Variant({
+    /** Replies at once with the payload. */
+    Echo: IDL.Null,
+    /** Rejects (CANISTER_REJECT) with this message. */
+    Reject: IDL.Text,
+    /** Traps (CANISTER_ERROR) with this message. */
+    Trap: IDL.Text,
+    /** Keeps the call open with a self-call loop until `release` or `max_rounds` self-calls. */
+    Hang: IDL.Record({ max_rounds: IDL.Opt(IDL.Nat32) }),
+    /** Replies after this many self-call round trips: a busy callee. */
+    ReplyAfter: IDL.Nat32,
+    /** Replies with this many bytes (at most 2,000,000: the IC's response limit is 2 MiB). */
+    LargeReply: IDL.Nat32,
+    /** Accepts every attached cycle, then hangs like `Hang`. */
+    AcceptCyclesThenHang: IDL.Record({ max_rounds: IDL.Opt(IDL.Nat32) }),
+    /** Accepts every attached cycle and replies. */
+    AcceptCycles: IDL.Null
+});
+export type Behaviour =
+    | { Echo: null }
+    | { Reject: string }
+    | { Trap: string }
+    | { Hang: { max_rounds: [] | [number] } }
+    | { ReplyAfter: number }
+    | { LargeReply: number }
+    | { AcceptCyclesThenHang: { max_rounds: [] | [number] } }
+    | { AcceptCycles: null };
+
+/** What the callee replies when it does reply. */
+export const CalleeReply = candidType<CalleeReply>(
+    IDL.Record({
+    payload: IDL.Vec(IDL.Nat8),
+    /** `ic0.msg_deadline` as the callee saw it: 0 under unbounded wait. */
+    deadline: IDL.Nat64,
+    cycles_accepted: IDL.Nat,
+    /** Self-call round trips the callee waited before replying. */
+    waited_rounds: IDL.Nat32,
+    /** True when `release` ended the wait. */
+    released: IDL.Bool
+    })
+);
+export type CalleeReply = {
+    payload: Uint8Array;
+    deadline: bigint;
+    cycles_accepted: bigint;
+    waited_rounds: number;
+    released: boolean;
+};
+
+export const CalleeConfig = IDL.Record({
+    behaviour: Behaviour,
+    /** Upper bound of every self-call loop, so a hang cannot run forever (default 10,000). */
+    max_hang_rounds: IDL.Nat32
+});
+export type CalleeConfig = { behaviour: Behaviour; max_hang_rounds: number };
+
+export const CalleeStats = IDL.Record({
+    hanging: IDL.Nat32,
+    released_total: IDL.Nat32,
+    calls_total: IDL.Nat64
+});
+export type CalleeStats = { hanging: number; released_total: number; calls_total: bigint };
+
+export const MAX_REPLY_BYTES = 2_000_000;

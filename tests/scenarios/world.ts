@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+
+import type { ActorSubclass } from '@dfinity/agent';
+import { Principal } from '@dfinity/principal';
+
+import { DeferredActor, Emulator } from '../../emulator';
+import { idlFactory as callerIdl } from '../../src/declarations/caller/caller.did.js';
+import type { _SERVICE as Caller } from '../../src/declarations/caller/caller.did.js';
+import { idlFactory as calleeIdl } from '../../src/declarations/untrusted_callee/untrusted_callee.did.js';
+import type { _SERVICE as Callee } from '../../src/declarations/untrusted_callee/untrusted_callee.did.js';
+import { builtWasm } from '../support/built';
+
+export type { Caller, Callee };
+export type CallReport = Extract<Awaited<ReturnType<Caller['call_callee']>>, { Ok: unknown }>['Ok'];
+
+export const SECOND = 1_000_000_000n;
+export const ROUND_MS = 1_000;
+export const CALLER_CYCLES = 10_000_000_000_000n;
+export const CALLEE_CYCLES = 5_000_000_000_000n;
+
+export const wasm = {
+    caller: () => readFileSync(builtWasm('caller')),
+    callee: () => readFileSync(builtWasm('untrusted_callee'))
+};
+
+export interface World {
+    em: Emulator;
+    caller: Principal;
+    callee: Principal;
+    callerActor: ActorSubclass<Caller>;
+    /** The caller's methods, submitted without running rounds. */
+    later: DeferredActor<Caller>;
+    calleeActor: ActorSubclass<Callee>;
+}
+
+/** The caller and the untrusted callee on a fresh emulator with 1-second rounds. */
+export async function deployWorld(): Promise<World> {
+    const em = await Emulator.create({ roundStepMs: ROUND_MS });
+    const callee = await em.setupCanister({ wasm: wasm.callee(), cycles: CALLEE_CYCLES });
+    const caller = await em.setupCanister({ wasm: wasm.caller(), cycles: CALLER_CYCLES });
+    await em.runUntilIdle(); // Azle's start-up timers
+    return {
+        em,
+        caller,
+        callee,
+        callerActor: em.createActor<Caller>(callerIdl, caller),
+        later: em.createDeferredActor<Caller>(callerIdl, caller),
+        calleeActor: em.createActor<Callee>(calleeIdl, callee)
+    };
+}
+
+/** Unwraps the caller's Ok, failing the test with the error otherwise. */
+export function ok<T>(result: { Ok: T } | { Err: unknown }): T {
+    if ('Err' in result) throw new Error(`expected Ok, got ${JSON.stringify(result.Err, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}`);
+    return result.Ok;
+}
+
+/** Lets `seconds` of virtual time pass in big steps, running a few rounds after each step. */
+export async function elapse(em: Emulator, seconds: number, stepSeconds = 60): Promise<void> {
+    const end = em.timeNs + BigInt(seconds) * SECOND;
+    while (em.timeNs < end) {
+        await em.advanceTime(Math.min(stepSeconds, Number((end - em.timeNs) / SECOND)) * 1_000);
+        await em.tick(2);
+    }
+}
