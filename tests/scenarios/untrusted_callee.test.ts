@@ -277,3 +277,21 @@ describe('a canister id with no canister behind it', () => {
         expect(r.error_class).toEqual(['CleanReject']);
     });
 });
+
+describe('the callee’s own configuration', () => {
+    it('decides what `work` does, and bounds every hang by itself', async () => {
+        const w = await deployWorld();
+        await w.calleeActor.configure({ behaviour: HANG, max_hang_rounds: 3 });
+        const r = ok(await w.callerActor.call_work(w.callee, NO_PAYLOAD, UNBOUNDED));
+        expect(r.outcome).toMatchObject({ Replied: { waited_rounds: 3, released: false } });
+        expect(r.method).toBe('work');
+    });
+
+    it('can be changed only by the callee’s controllers', async () => {
+        const w = await deployWorld();
+        const { idlFactory } = await import('../../src/declarations/untrusted_callee/untrusted_callee.did.js');
+        const stranger = w.em.createActor<import('./world').Callee>(idlFactory, w.callee, { sender: Emulator.identity('mallory') });
+        await expect(stranger.configure({ behaviour: HANG, max_hang_rounds: 3 })).rejects.toThrow(/only a controller/);
+        expect(ok(await w.callerActor.call_work(w.callee, NO_PAYLOAD, UNBOUNDED)).outcome).toMatchObject({ Replied: { waited_rounds: 0 } });
+    });
+});
