@@ -3,6 +3,7 @@ import {
     IDL,
     isController,
     msgCaller,
+    postUpgrade,
     Principal,
     query,
     StableBTreeMap,
@@ -13,8 +14,11 @@ import {
 
 import { Call, CallError, CallResult, describeCallError, errorClass, isOutcomeUnknown } from '../lib';
 import { Behaviour, CalleeReply } from '../untrusted_callee/types';
-import { CallCalleeResult, CallerStats, CallReport, Model, Outcome, Wait } from './types';
-import { checkCanisterId, checkCycles, checkTimeout } from './validate';
+import { CallCalleeResult, CallerError, CallerStats, CallReport, Model, Outcome, Wait } from './types';
+import { Journal } from './transfers/journal';
+import { TransferDriver } from './transfers/driver';
+import { TransferOp, TransferRequest, TransferSettings } from './transfers/types';
+import { checkCanisterId, checkCycles, checkTimeout, checkTransfer } from './validate';
 
 const CallFailure = IDL.Record({ class: IDL.Text, reject_code: IDL.Opt(IDL.Nat32), message: IDL.Text });
 type CallFailure = { class: string; reject_code: [] | [number]; message: string };
@@ -29,6 +33,9 @@ type RawResult = { Ok: Uint8Array } | { Err: CallFailure };
 
 const HISTORY_PAGE_MAX = 100;
 
+const TransferResponse = IDL.Variant({ Ok: TransferOp, Err: CallerError });
+type TransferResponse = { Ok: TransferOp } | { Err: CallerError };
+
 /**
  * Calls an untrusted callee with either response model and reports what happened: outcome,
  * error class, elapsed time and cycles. Its history lives in stable memory and survives upgrades.
@@ -37,6 +44,86 @@ export default class {
     history = new StableBTreeMap<bigint, CallReport>(0);
     outstanding = 0;
     pings = 0n;
+    journal = new Journal();
+    driver = new TransferDriver(this.journal);
+
+    /** Timers do not survive an upgrade: every unresolved transfer is driven on again. */
+    @postUpgrade([])
+    resumeTransfers(): void {
+        this.driver.resumeAll();
+    }
+
+    /**
+     * Pays `amount` to `to` on the configured ledger, safely under best-effort responses: the
+     * operation is journaled in stable memory before the first call, every attempt carries the
+     * same ICRC-1 idempotency key (memo + created_at_time), and timers retry until the ledger's
+     * answer is known. Returns the operation after its first attempt; follow it with get_transfer.
+     */
+    @update([TransferRequest], TransferResponse)
+    async transfer(request: TransferRequest): Promise<TransferResponse> {
+        return this.startTransfer(request, 'bounded');
+    }
+
+    /** The same with one guaranteed-response call and no retries, for comparison: it can wait for ever. */
+    @update([TransferRequest], TransferResponse)
+    async transfer_unbounded(request: TransferRequest): Promise<TransferResponse> {
+        return this.startTransfer(request, 'unbounded');
+    }
+
+    @query([IDL.Nat64], IDL.Opt(TransferOp))
+    get_transfer(id: bigint): [] | [TransferOp] {
+        const op = this.journal.get(id);
+        return op === undefined ? [] : [op];
+    }
+
+    /** Operations whose outcome is not known yet (including Stuck ones). */
+    @query([], IDL.Vec(TransferOp))
+    unresolved_transfers(): TransferOp[] {
+        return this.journal.unresolved();
+    }
+
+    @query([IDL.Nat64, IDL.Nat32], IDL.Vec(TransferOp))
+    transfers_page(start: bigint, limit: number): TransferOp[] {
+        return this.journal.page(start, Math.min(limit, HISTORY_PAGE_MAX));
+    }
+
+    /** Drives an operation now (a Stuck one gets a fresh round of retries): controllers only. */
+    @update([IDL.Nat64], IDL.Opt(TransferOp))
+    async retry_transfer(id: bigint): Promise<[] | [TransferOp]> {
+        if (!isController(msgCaller())) trap('retry_transfer: only a controller of the caller may retry');
+        const op = this.journal.get(id);
+        if (op === undefined) return [];
+        if ('Stuck' in op.state) {
+            op.state = { Retrying: { attempt: op.attempts, next_at: time(), last_error: op.state.Stuck.last_error } };
+            op.attempts = 0;
+            this.journal.save(op);
+        }
+        const driven = await this.driver.drive(id);
+        return driven === undefined ? [] : [driven];
+    }
+
+    @update([TransferSettings], IDL.Null)
+    set_transfer_settings(settings: TransferSettings): null {
+        if (!isController(msgCaller())) trap('set_transfer_settings: only a controller of the caller may change them');
+        const ledger = settings.ledger[0];
+        if (ledger !== undefined && checkCanisterId(ledger, 'ledger') !== undefined) trap('set_transfer_settings: the ledger must be a canister id');
+        if (settings.max_attempts === 0) trap('set_transfer_settings: max_attempts must be at least 1');
+        this.journal.settings = settings;
+        return null;
+    }
+
+    @query([], TransferSettings)
+    transfer_settings(): TransferSettings {
+        return this.journal.settings;
+    }
+
+    /** Allows (or stops allowing) a principal to start transfers: controllers only. */
+    @update([IDL.Principal, IDL.Bool], IDL.Null)
+    authorize(principal: Principal, allowed: boolean): null {
+        if (!isController(msgCaller())) trap('authorize: only a controller of the caller may authorize');
+        this.journal.setAuthorized(principal, allowed);
+        return null;
+    }
 
     /** Calls `behave(behaviour, payload)` on the callee. Attaching cycles is for controllers only. */
     @update([IDL.Principal, Behaviour, IDL.Vec(IDL.Nat8), Wait, IDL.Nat], CallCalleeResult)
@@ -132,6 +219,46 @@ export default class {
         return 'Ok' in result ? result : { Err: failure(result.Err) };
     }
 
+    private async startTransfer(request: TransferRequest, model: 'bounded' | 'unbounded'): Promise<TransferResponse> {
+        const caller = msgCaller();
+        if (!isController(caller) && !this.journal.isAuthorized(caller)) {
+            return { Err: { NotAuthorized: `${caller.toText()} may not start transfers` } };
+        }
+        const settings = this.journal.settings;
+        const ledger = settings.ledger[0];
+        if (ledger === undefined) return { Err: { InvalidArgument: 'no ledger is configured (set_transfer_settings)' } };
+        const invalid: CallerError | undefined = checkTransfer(request);
+        if (invalid !== undefined) return { Err: invalid };
+        const key = request.client_key[0];
+        const known = key === undefined ? undefined : this.journal.byClientKey(key);
+        if (known !== undefined) {
+            // The client retried its own request: the same operation, driven by whoever already drives it.
+            const op = (await this.driver.drive(known)) ?? this.journal.get(known);
+            return op === undefined ? { Err: { InvalidArgument: 'unknown client key' } } : { Ok: op };
+        }
+        const id = this.journal.nextId();
+        const now = time();
+        const op: TransferOp = {
+            id,
+            ledger,
+            to: request.to,
+            amount: request.amount,
+            memo: memoFor(id),
+            created_at_time: now,
+            model: model === 'bounded' ? { Bounded: { timeout_seconds: settings.timeout_seconds } } : { Unbounded: null },
+            state: { Pending: null },
+            attempts: 0,
+            ledger_calls: 0,
+            requested_by: caller,
+            requested_at: now,
+            resolved_at: [],
+            log: []
+        };
+        this.journal.save(op);
+        if (key !== undefined) this.journal.rememberClientKey(key, id);
+        return { Ok: (await this.driver.drive(id)) ?? op };
+    }
+
     private async track(callee: Principal, method: string, call: Call, cycles: bigint): Promise<CallReport> {
         const startedAt = time();
         this.outstanding++;
@@ -159,6 +286,14 @@ export default class {
         this.history.insert(report.id, report);
         return report;
     }
+}
+
+/** The ICRC-1 memo that identifies operation `id` of this caller: "xfer" and the id, big-endian. */
+function memoFor(id: bigint): Uint8Array {
+    const memo = new Uint8Array(12);
+    memo.set([0x78, 0x66, 0x65, 0x72]);
+    new DataView(memo.buffer).setBigUint64(4, id);
+    return memo;
 }
 
 function start(callee: Principal, method: string, wait: Wait): Call {

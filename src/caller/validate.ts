@@ -1,6 +1,10 @@
 import { Principal } from 'azle';
 
+import { SUBACCOUNT_BYTES } from '../ledger_mock/icrc1';
+import { TransferRequest } from './transfers/types';
 import { CallerError } from './types';
+
+const MAX_CLIENT_KEY_BYTES = 64;
 
 const U32_MAX = 0xffff_ffffn;
 const U128_MAX = (1n << 128n) - 1n;
@@ -25,5 +29,19 @@ export function checkTimeout(seconds: bigint): CallerError | undefined {
 export function checkCycles(cycles: bigint, balance: bigint): CallerError | undefined {
     if (cycles < 0n || cycles > U128_MAX) return { InvalidArgument: `cycles must fit in u128, got ${cycles}` };
     if (cycles > balance) return { InvalidArgument: `cannot attach ${cycles} cycles with a balance of ${balance}` };
+    return undefined;
+}
+
+/** A transfer the ledger could never accept is refused before anything is journaled. */
+export function checkTransfer(request: TransferRequest): CallerError | undefined {
+    if (request.amount === 0n) return { InvalidArgument: 'the amount must be greater than 0' };
+    const sub = request.to.subaccount[0];
+    if (sub !== undefined && sub.length !== SUBACCOUNT_BYTES) {
+        return { InvalidArgument: `a subaccount has ${SUBACCOUNT_BYTES} bytes, got ${sub.length}` };
+    }
+    const key = request.client_key[0];
+    if (key !== undefined && (key.length === 0 || key.length > MAX_CLIENT_KEY_BYTES)) {
+        return { InvalidArgument: `a client key has 1 to ${MAX_CLIENT_KEY_BYTES} bytes, got ${key.length}` };
+    }
     return undefined;
 }

@@ -1,9 +1,145 @@
-import { IDL, query } from 'azle';
+import { canisterSelf, IDL, isController, msgCaller, query, time, trap, update } from 'azle';
 
-/** An ICRC-1-shaped ledger. This first version only reports its fee. */
+import { Call } from '../lib';
+import { Account, GetBlocksArgs, GetBlocksResult, MetadataValue, TransferArg, TransferResult } from './icrc1';
+import { blockValue, Ledger, malformedAccount } from './ledger';
+
+const FEE = 10_000n;
+const MAX_BLOCKS_PER_PAGE = 2_000n;
+
+const Faults = IDL.Record({
+    /** Every transfer commits, then waits this many self-call round trips before replying. */
+    commit_then_delay_rounds: IDL.Nat32,
+    /** The next N transfers trap before committing anything. */
+    fail_before_commit: IDL.Nat32
+});
+type Faults = { commit_then_delay_rounds: number; fail_before_commit: number };
+
+const FindArg = IDL.Record({ from: Account, arg: TransferArg });
+
+/**
+ * An ICRC-1-shaped ledger: transfers with ICRC-1 deduplication, balances, supply, metadata, and
+ * an ICRC-3-style block log for looking results up. Balances and blocks live in stable memory.
+ * Its controllers can mint (for tests) and switch on faults that make the caller's life hard.
+ */
 export default class {
+    ledger = new Ledger(FEE);
+    faults: Faults = { commit_then_delay_rounds: 0, fail_before_commit: 0 };
+
+    @update([TransferArg], TransferResult)
+    async icrc1_transfer(arg: TransferArg): Promise<TransferResult> {
+        const caller = msgCaller();
+        const now = time();
+        if (this.faults.fail_before_commit > 0) {
+            this.faults.fail_before_commit--;
+            // The decrement above is rolled back with the trap; count it in a separate message.
+            await Call.unboundedWait(canisterSelf(), 'noop').call(IDL.Null);
+            trap('ledger fault: failed before commit');
+        }
+        const error = this.ledger.check(caller, arg, now);
+        if (error !== undefined) return { Err: error };
+        const index = this.ledger.apply(caller, arg, now);
+        for (let i = 0; i < this.faults.commit_then_delay_rounds; i++) {
+            await Call.unboundedWait(canisterSelf(), 'noop').call(IDL.Null); // committed; the reply waits
+        }
+        return { Ok: index };
+    }
+
+    @query([Account], IDL.Nat)
+    icrc1_balance_of(account: Account): bigint {
+        if (malformedAccount(account) !== undefined) trap(`icrc1_balance_of: ${malformedAccount(account)}`);
+        return this.ledger.balanceOf(account);
+    }
+
+    @query([], IDL.Nat)
+    icrc1_total_supply(): bigint {
+        return this.ledger.totalSupply();
+    }
+
     @query([], IDL.Nat)
     icrc1_fee(): bigint {
-        return 10_000n;
+        return FEE;
+    }
+
+    @query([], IDL.Text)
+    icrc1_name(): string {
+        return 'Mock Token';
+    }
+
+    @query([], IDL.Text)
+    icrc1_symbol(): string {
+        return 'MOCK';
+    }
+
+    @query([], IDL.Nat8)
+    icrc1_decimals(): number {
+        return 8;
+    }
+
+    @query([], IDL.Opt(Account))
+    icrc1_minting_account(): [] | [Account] {
+        return [];
+    }
+
+    @query([], IDL.Vec(IDL.Tuple(IDL.Text, MetadataValue)))
+    icrc1_metadata(): [string, MetadataValue][] {
+        return [
+            ['icrc1:name', { Text: 'Mock Token' }],
+            ['icrc1:symbol', { Text: 'MOCK' }],
+            ['icrc1:decimals', { Nat: 8n }],
+            ['icrc1:fee', { Nat: FEE }]
+        ];
+    }
+
+    @query([], IDL.Vec(IDL.Record({ name: IDL.Text, url: IDL.Text })))
+    icrc1_supported_standards(): { name: string; url: string }[] {
+        return [
+            { name: 'ICRC-1', url: 'https://github.com/dfinity/ICRC-1/tree/main/standards/ICRC-1' },
+            { name: 'ICRC-3', url: 'https://github.com/dfinity/ICRC-1/tree/main/standards/ICRC-3' }
+        ];
+    }
+
+    /** The block log (ICRC-3 values), up to 2,000 blocks per range. */
+    @query([GetBlocksArgs], GetBlocksResult)
+    icrc3_get_blocks(ranges: GetBlocksArgs): GetBlocksResult {
+        const blocks: GetBlocksResult['blocks'] = [];
+        const length = this.ledger.logLength();
+        for (const { start, length: wanted } of ranges) {
+            const end = start + (wanted < MAX_BLOCKS_PER_PAGE ? wanted : MAX_BLOCKS_PER_PAGE);
+            for (let id = start; id < end && id < length; id++) {
+                const block = this.ledger.block(id);
+                if (block !== undefined) blocks.push({ id, block: blockValue(block) });
+            }
+        }
+        return { log_length: length, blocks, archived_blocks: [] };
+    }
+
+    /** The block index of the transfer `from` made with exactly these arguments, if any (lookup by key). */
+    @query([FindArg], IDL.Opt(IDL.Nat))
+    find_transfer(request: { from: Account; arg: TransferArg }): [] | [bigint] {
+        const index = this.ledger.find(request.from.owner, { ...request.arg, from_subaccount: request.from.subaccount });
+        return index === undefined ? [] : [index];
+    }
+
+    /** Test-only minting, for the ledger's controllers. */
+    @update([Account, IDL.Nat], IDL.Nat)
+    mint(to: Account, amount: bigint): bigint {
+        if (!isController(msgCaller())) trap('mint: only a controller of the ledger may mint');
+        if (malformedAccount(to) !== undefined) trap(`mint: ${malformedAccount(to)}`);
+        if (amount === 0n) trap('mint: the amount must be greater than 0');
+        return this.ledger.mint(to, amount, time());
+    }
+
+    @update([Faults], IDL.Null)
+    set_faults(faults: Faults): null {
+        if (!isController(msgCaller())) trap('set_faults: only a controller of the ledger may set faults');
+        this.faults = faults;
+        return null;
+    }
+
+    @update([], IDL.Null)
+    noop(): null {
+        return null;
     }
 }
+

@@ -1,0 +1,78 @@
+import { Principal, StableBTreeMap } from 'azle';
+
+import { isTerminal, TransferOp, TransferSettings } from './types';
+
+const LOG_MAX = 20;
+
+export const DEFAULT_SETTINGS: TransferSettings = { ledger: [], timeout_seconds: 10, max_attempts: 40 };
+
+function hex(bytes: Uint8Array): string {
+    return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * The caller's transfer journal in stable memory: every operation is recorded before its first
+ * ledger call, and every state change is written before the next call, so an upgrade or a trap
+ * never loses track of a transfer.
+ */
+export class Journal {
+    private readonly ops = new StableBTreeMap<bigint, TransferOp>(1);
+    private readonly clientKeys = new StableBTreeMap<string, bigint>(2);
+    private readonly authorized = new StableBTreeMap<string, boolean>(3);
+    private readonly config = new StableBTreeMap<string, TransferSettings>(4);
+
+    get settings(): TransferSettings {
+        return this.config.get('settings') ?? DEFAULT_SETTINGS;
+    }
+
+    set settings(value: TransferSettings) {
+        this.config.insert('settings', value);
+    }
+
+    nextId(): bigint {
+        return BigInt(this.ops.len());
+    }
+
+    get(id: bigint): TransferOp | undefined {
+        return this.ops.get(id);
+    }
+
+    save(op: TransferOp): void {
+        this.ops.insert(op.id, op);
+    }
+
+    note(op: TransferOp, line: string): void {
+        op.log = [...op.log, line].slice(-LOG_MAX);
+    }
+
+    byClientKey(key: Uint8Array): bigint | undefined {
+        return this.clientKeys.get(hex(key));
+    }
+
+    rememberClientKey(key: Uint8Array, id: bigint): void {
+        this.clientKeys.insert(hex(key), id);
+    }
+
+    unresolved(): TransferOp[] {
+        return this.ops.values().filter((op) => !isTerminal(op.state));
+    }
+
+    page(start: bigint, limit: number): TransferOp[] {
+        const page: TransferOp[] = [];
+        for (let id = start; id < start + BigInt(limit); id++) {
+            const op = this.ops.get(id);
+            if (op === undefined) break;
+            page.push(op);
+        }
+        return page;
+    }
+
+    isAuthorized(p: Principal): boolean {
+        return this.authorized.get(p.toText()) === true;
+    }
+
+    setAuthorized(p: Principal, allowed: boolean): void {
+        if (allowed) this.authorized.insert(p.toText(), true);
+        else this.authorized.remove(p.toText());
+    }
+}
