@@ -1,6 +1,7 @@
 import {
     canisterCycleBalance,
     IDL,
+    init,
     isController,
     msgCaller,
     postUpgrade,
@@ -47,10 +48,16 @@ export default class {
     journal = new Journal();
     driver = new TransferDriver(this.journal);
 
+    @init([])
+    initialize(): void {
+        this.driver.startSweeper();
+    }
+
     /** Timers do not survive an upgrade: every unresolved transfer is driven on again. */
     @postUpgrade([])
     resumeTransfers(): void {
         this.driver.resumeAll();
+        this.driver.startSweeper();
     }
 
     /**
@@ -220,6 +227,7 @@ export default class {
     }
 
     private async startTransfer(request: TransferRequest, model: 'bounded' | 'unbounded'): Promise<TransferResponse> {
+        this.driver.resumeOverdue(time());
         const caller = msgCaller();
         if (!isController(caller) && !this.journal.isAuthorized(caller)) {
             return { Err: { NotAuthorized: `${caller.toText()} may not start transfers` } };

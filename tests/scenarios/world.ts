@@ -6,11 +6,14 @@ import { Principal } from '@dfinity/principal';
 import { DeferredActor, Emulator } from '../../emulator';
 import { idlFactory as callerIdl } from '../../src/declarations/caller/caller.did.js';
 import type { _SERVICE as Caller } from '../../src/declarations/caller/caller.did.js';
+import { idlFactory as ledgerIdl } from '../../src/declarations/ledger_mock/ledger_mock.did.js';
+import type { _SERVICE as Ledger } from '../../src/declarations/ledger_mock/ledger_mock.did.js';
 import { idlFactory as calleeIdl } from '../../src/declarations/untrusted_callee/untrusted_callee.did.js';
 import type { _SERVICE as Callee } from '../../src/declarations/untrusted_callee/untrusted_callee.did.js';
 import { builtWasm } from '../support/built';
 
-export type { Caller, Callee };
+export type { Caller, Callee, Ledger };
+export type TransferOp = Extract<Awaited<ReturnType<Caller['transfer']>>, { Ok: unknown }>['Ok'];
 export type CallReport = Extract<Awaited<ReturnType<Caller['call_callee']>>, { Ok: unknown }>['Ok'];
 
 export const SECOND = 1_000_000_000n;
@@ -20,7 +23,8 @@ export const CALLEE_CYCLES = 5_000_000_000_000n;
 
 export const wasm = {
     caller: () => readFileSync(builtWasm('caller')),
-    callee: () => readFileSync(builtWasm('untrusted_callee'))
+    callee: () => readFileSync(builtWasm('untrusted_callee')),
+    ledger: () => readFileSync(builtWasm('ledger_mock'))
 };
 
 export interface World {
@@ -62,4 +66,47 @@ export async function elapse(em: Emulator, seconds: number, stepSeconds = 60): P
         await em.advanceTime(Math.min(stepSeconds, Number((end - em.timeNs) / SECOND)) * 1_000);
         await em.tick(2);
     }
+}
+
+export interface LedgerWorld {
+    em: Emulator;
+    caller: Principal;
+    ledger: Principal;
+    callerActor: ActorSubclass<Caller>;
+    later: DeferredActor<Caller>;
+    ledgerActor: ActorSubclass<Ledger>;
+}
+
+export const MINTED = 1_000_000_000_000n;
+export const FEE = 10_000n;
+
+/** The caller and the ledger mock, with MINTED tokens on the caller's account and the caller configured. */
+export async function deployLedgerWorld(options: { seed?: number; timeoutSeconds?: number } = {}): Promise<LedgerWorld> {
+    const em = await Emulator.create({ roundStepMs: ROUND_MS, seed: options.seed ?? 0 });
+    const ledger = await em.setupCanister({ wasm: wasm.ledger() });
+    const caller = await em.setupCanister({ wasm: wasm.caller(), cycles: CALLER_CYCLES });
+    await em.runUntilIdle();
+    const ledgerActor = em.createActor<Ledger>(ledgerIdl, ledger);
+    const callerActor = em.createActor<Caller>(callerIdl, caller);
+    await ledgerActor.mint({ owner: caller, subaccount: [] }, MINTED);
+    await callerActor.set_transfer_settings({ ledger: [ledger], timeout_seconds: options.timeoutSeconds ?? 10, max_attempts: 40 });
+    return { em, caller, ledger, callerActor, later: em.createDeferredActor<Caller>(callerIdl, caller), ledgerActor };
+}
+
+export function account(owner: Principal): { owner: Principal; subaccount: [] } {
+    return { owner, subaccount: [] };
+}
+
+export function stateOf(op: TransferOp): string {
+    return Object.keys(op.state)[0];
+}
+
+/** Runs rounds until every transfer is resolved (or `maxRounds` pass). */
+export async function settleTransfers(w: LedgerWorld, maxRounds = 2_000): Promise<void> {
+    for (let i = 0; i < maxRounds; i += 10) {
+        await w.em.tick(10);
+        const open = await w.callerActor.unresolved_transfers();
+        if (open.length === 0 && w.em.subnet.queue.length === 0) return;
+    }
+    throw new Error(`transfers still unresolved after ${maxRounds} rounds`);
 }

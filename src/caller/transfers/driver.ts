@@ -1,4 +1,4 @@
-import { setTimer, time } from 'azle';
+import { setTimer, setTimerInterval, time } from 'azle';
 
 import { Call } from '../../lib';
 import { TransferArg, TransferResult } from '../../ledger_mock/icrc1';
@@ -8,6 +8,9 @@ import { AttemptOutcome, classify } from './outcome';
 import { isTerminal, TransferOp } from './types';
 
 const MAX_BACKOFF_SECONDS = 60;
+/** How often the sweeper looks for retries whose timer was lost. */
+export const SWEEP_INTERVAL_SECONDS = 60;
+const SECOND = 1_000_000_000n;
 
 function backoffSeconds(attempt: number): number {
     return Math.min(2 ** Math.max(0, attempt - 1), MAX_BACKOFF_SECONDS);
@@ -42,6 +45,25 @@ export class TransferDriver {
         const pending = this.journal.unresolved().filter((op) => !('Stuck' in op.state));
         for (const op of pending) this.schedule(op.id, 0);
         return pending.length;
+    }
+
+    /**
+     * A timer that fires while the canister is stopping is lost: the timer machinery's self-call
+     * is rejected. The sweeper finds retries that are overdue by more than a sweep and runs them.
+     */
+    startSweeper(): void {
+        setTimerInterval(SWEEP_INTERVAL_SECONDS, () => {
+            this.resumeOverdue(time());
+        });
+    }
+
+    resumeOverdue(now: bigint): number {
+        const overdue = this.journal
+            .unresolved()
+            .filter((op) => !this.driving.has(op.id.toString()))
+            .filter((op) => 'Pending' in op.state || ('Retrying' in op.state && op.state.Retrying.next_at + BigInt(SWEEP_INTERVAL_SECONDS) * SECOND < now));
+        for (const op of overdue) this.schedule(op.id, 0);
+        return overdue.length;
     }
 
     private schedule(id: bigint, delaySeconds: number): void {

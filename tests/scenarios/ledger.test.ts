@@ -1,0 +1,253 @@
+/**
+ * Safe transfers under best-effort responses: a timed-out transfer is resolved (retried with the
+ * same ICRC-1 idempotency key, or looked up) until its outcome is known, and nothing is paid twice
+ * or lost.
+ */
+import { Principal } from '@dfinity/principal';
+
+import { Emulator } from '../../emulator';
+import { allTransfers, ledgerBlocks, memoHex } from './ledger_support';
+import { account, deployLedgerWorld, FEE, LedgerWorld, MINTED, ok, settleTransfers, stateOf, TransferOp } from './world';
+
+const bob = Emulator.identity('bob');
+const hex = (p: Principal) => Buffer.from(p.toUint8Array()).toString('hex');
+const request = (amount: bigint, key?: Uint8Array) => ({ to: account(bob), amount, client_key: key === undefined ? ([] as []) : ([key] as [Uint8Array]) });
+
+async function blocksFor(w: LedgerWorld, op: TransferOp) {
+    return (await ledgerBlocks(w)).filter((b) => b.memo === memoHex(op));
+}
+
+async function expectCommittedOnce(w: LedgerWorld, id: bigint, amount: bigint): Promise<TransferOp> {
+    const [op] = await w.callerActor.get_transfer(id);
+    if (op === undefined) throw new Error(`no transfer ${id}`);
+    expect(stateOf(op)).toBe('Committed');
+    const blocks = await blocksFor(w, op);
+    expect(blocks).toHaveLength(1);
+    expect(blocks[0]).toMatchObject({ amount, to: hex(bob), from: hex(w.caller) });
+    expect(op.state).toEqual({ Committed: { block: blocks[0].id } });
+    expect(await w.ledgerActor.icrc1_balance_of(account(bob))).toBe(amount);
+    return op;
+}
+
+describe('timeout after commit', () => {
+    it('ends Committed once, with its block index; the ledger holds one block for it', async () => {
+        const w = await deployLedgerWorld({ timeoutSeconds: 10 });
+        await w.ledgerActor.set_faults({ commit_then_delay_rounds: 20, fail_before_commit: 0 });
+        const first = ok(await w.callerActor.transfer(request(5_000n)));
+        expect(first.state).toHaveProperty('Retrying'); // the reply came too late: SYS_UNKNOWN
+        await settleTransfers(w);
+        const op = await expectCommittedOnce(w, first.id, 5_000n);
+        expect(op.attempts).toBeGreaterThanOrEqual(2);
+        expect(op.log.join('\n')).toMatch(/SysUnknown/);
+    });
+});
+
+describe('timeout before commit', () => {
+    it('a dropped request: retried with the same key and committed exactly once', async () => {
+        const w = await deployLedgerWorld();
+        w.em.faults.dropBestEffort('request', { match: (m) => m.method === 'icrc1_transfer', limit: 1 });
+        const first = ok(await w.callerActor.transfer(request(7_000n)));
+        expect(first.state).toHaveProperty('Retrying');
+        await settleTransfers(w);
+        const op = await expectCommittedOnce(w, first.id, 7_000n);
+        expect(op.attempts).toBe(2);
+    });
+
+    it('a ledger that fails before committing: retried until it commits, once', async () => {
+        const w = await deployLedgerWorld();
+        await w.ledgerActor.set_faults({ commit_then_delay_rounds: 0, fail_before_commit: 3 });
+        const first = ok(await w.callerActor.transfer(request(9_000n)));
+        await settleTransfers(w);
+        const op = await expectCommittedOnce(w, first.id, 9_000n);
+        expect(op.attempts).toBe(4);
+    });
+});
+
+describe('upgrading the caller while transfers are unresolved', () => {
+    it('after the upgrade they resume by themselves and resolve correctly', async () => {
+        const w = await deployLedgerWorld({ timeoutSeconds: 5 });
+        w.em.makeUnresponsive(w.ledger, 60);
+        const started = [];
+        for (const amount of [1_000n, 2_000n, 3_000n]) started.push(ok(await w.callerActor.transfer(request(amount))));
+        expect(started.map(stateOf)).toEqual(['Retrying', 'Retrying', 'Retrying']);
+        await w.em.stopCanister({ canisterId: w.caller, maxRounds: 20 });
+        expect((await w.em.canisterStatus({ canisterId: w.caller })).status).toBe('stopped');
+        const { wasm } = await import('./world');
+        await w.em.upgradeCanister({ canisterId: w.caller, wasm: wasm.caller() });
+        await w.em.startCanister({ canisterId: w.caller });
+        expect((await w.callerActor.unresolved_transfers()).length).toBe(3);
+        await settleTransfers(w);
+        const ops = await allTransfers(w);
+        expect(ops.map(stateOf)).toEqual(['Committed', 'Committed', 'Committed']);
+        for (const op of ops) expect(await blocksFor(w, op)).toHaveLength(1);
+        expect(await w.ledgerActor.icrc1_balance_of(account(bob))).toBe(6_000n);
+    });
+});
+
+describe('ICRC-1 deduplication', () => {
+    let w: LedgerWorld;
+    let alice: Principal;
+    const arg = (overrides: Partial<{ amount: bigint; created_at_time: [] | [bigint]; memo: [] | [Uint8Array] }> = {}) => ({
+        from_subaccount: [] as [],
+        to: account(bob),
+        amount: 1_000n,
+        fee: [] as [],
+        memo: [new Uint8Array([1, 2, 3])] as [Uint8Array],
+        created_at_time: [w.em.timeNs] as [bigint],
+        ...overrides
+    });
+    beforeAll(async () => {
+        w = await deployLedgerWorld();
+        alice = Emulator.identity('alice');
+        await w.ledgerActor.mint(account(alice), 1_000_000n);
+    });
+    const asAlice = async () => {
+        const { idlFactory } = await import('../../src/declarations/ledger_mock/ledger_mock.did.js');
+        return w.em.createActor<import('./world').Ledger>(idlFactory, w.ledger, { sender: alice });
+    };
+
+    it('an identical transfer is a Duplicate of the first block and moves nothing', async () => {
+        const ledger = await asAlice();
+        const a = arg();
+        const first = await ledger.icrc1_transfer(a);
+        const balance = await ledger.icrc1_balance_of(account(alice));
+        expect(await ledger.icrc1_transfer(a)).toEqual({ Err: { Duplicate: { duplicate_of: ok(first) } } });
+        expect(await ledger.icrc1_balance_of(account(alice))).toBe(balance);
+    });
+
+    it('the same memo and created_at_time with a different amount is a different transfer', async () => {
+        const ledger = await asAlice();
+        const a = arg();
+        const first = ok(await ledger.icrc1_transfer(a));
+        const second = ok(await ledger.icrc1_transfer({ ...a, amount: 2_000n }));
+        expect(second).not.toBe(first);
+    });
+
+    it('without created_at_time there is no deduplication', async () => {
+        const ledger = await asAlice();
+        const a = arg({ created_at_time: [] });
+        expect(ok(await ledger.icrc1_transfer(a))).not.toBe(ok(await ledger.icrc1_transfer(a)));
+    });
+
+    it('too old: created_at_time before now - 24 h - 2 min', async () => {
+        const ledger = await asAlice();
+        const old = w.em.timeNs - (24n * 3600n + 121n) * 1_000_000_000n;
+        expect(await ledger.icrc1_transfer(arg({ created_at_time: [old] }))).toEqual({ Err: { TooOld: null } });
+    });
+
+    it('created in the future: beyond now + 2 min, with the ledger time', async () => {
+        const ledger = await asAlice();
+        const future = w.em.timeNs + 5n * 60n * 1_000_000_000n;
+        const r = await ledger.icrc1_transfer(arg({ created_at_time: [future] }));
+        expect(r).toHaveProperty('Err.CreatedInFuture.ledger_time');
+    });
+});
+
+describe('bad input changes no balance', () => {
+    let w: LedgerWorld;
+    beforeAll(async () => {
+        w = await deployLedgerWorld();
+    });
+    afterEach(async () => {
+        expect(await w.ledgerActor.icrc1_balance_of(account(w.caller))).toBe(MINTED);
+        expect(await w.ledgerActor.icrc1_balance_of(account(bob))).toBe(0n);
+        expect(await w.ledgerActor.icrc1_total_supply()).toBe(MINTED);
+    });
+
+    it('zero amount', async () => {
+        expect(await w.callerActor.transfer(request(0n))).toEqual({ Err: { InvalidArgument: 'the amount must be greater than 0' } });
+    });
+
+    it('a malformed account', async () => {
+        const r = await w.callerActor.transfer({ to: { owner: bob, subaccount: [new Uint8Array(5)] }, amount: 1n, client_key: [] });
+        expect(r).toEqual({ Err: { InvalidArgument: expect.stringMatching(/subaccount has 32 bytes/) } });
+    });
+
+    it('a negative amount is not Candid for nat: rejected before anything runs', async () => {
+        const { IDL } = await import('@dfinity/candid');
+        const bad = IDL.encode(
+            [IDL.Record({ to: IDL.Record({ owner: IDL.Principal, subaccount: IDL.Opt(IDL.Vec(IDL.Nat8)) }), amount: IDL.Int, client_key: IDL.Opt(IDL.Vec(IDL.Nat8)) })],
+            [{ to: account(bob), amount: -5n, client_key: [] }]
+        );
+        await expect(w.em.updateCall(w.caller, 'transfer', new Uint8Array(bad))).rejects.toThrow();
+        expect(await allTransfers(w)).toEqual([]);
+    });
+
+    it('an amount above the balance: the operation ends Failed with InsufficientFunds', async () => {
+        const op = ok(await w.callerActor.transfer(request(MINTED)));
+        expect(op.state).toEqual({ Failed: { error: `InsufficientFunds: balance ${MINTED}` } });
+    });
+
+    it('straight to the ledger: oversized memo, malformed account, zero amount, bad fee', async () => {
+        const base = { from_subaccount: [] as [], to: account(bob), amount: 1n, fee: [] as [], memo: [] as [], created_at_time: [] as [] };
+        expect(await w.ledgerActor.icrc1_transfer({ ...base, memo: [new Uint8Array(33)] })).toHaveProperty('Err.GenericError');
+        expect(await w.ledgerActor.icrc1_transfer({ ...base, to: { owner: bob, subaccount: [new Uint8Array(31)] } })).toHaveProperty('Err.GenericError');
+        expect(await w.ledgerActor.icrc1_transfer({ ...base, amount: 0n })).toHaveProperty('Err.GenericError');
+        expect(await w.ledgerActor.icrc1_transfer({ ...base, fee: [1n] as unknown as [] })).toEqual({ Err: { BadFee: { expected_fee: FEE } } });
+    });
+
+    it('only authorised principals may start transfers', async () => {
+        const { idlFactory } = await import('../../src/declarations/caller/caller.did.js');
+        const mallory = w.em.createActor<import('./world').Caller>(idlFactory, w.caller, { sender: Emulator.identity('mallory') });
+        expect(await mallory.transfer(request(1n))).toHaveProperty('Err.NotAuthorized');
+        expect(await allTransfers(w)).toHaveLength(1); // only the InsufficientFunds one above
+    });
+});
+
+describe('one operation, one driver', () => {
+    it('concurrent requests with the same client key make one operation and one block', async () => {
+        const w = await deployLedgerWorld();
+        await w.ledgerActor.set_faults({ commit_then_delay_rounds: 3, fail_before_commit: 0 });
+        const key = new Uint8Array([9, 9, 9]);
+        const a = w.later.transfer(request(4_000n, key));
+        const b = w.later.transfer(request(4_000n, key));
+        await a.wait(100);
+        await b.wait(100);
+        expect(ok(a.result()).id).toBe(ok(b.result()).id);
+        await settleTransfers(w);
+        expect(await allTransfers(w)).toHaveLength(1);
+        await expectCommittedOnce(w, ok(a.result()).id, 4_000n);
+        // Only one attempt was made although two requests asked for it at the same time.
+        expect((await w.callerActor.get_transfer(0n))[0]?.ledger_calls).toBe(1);
+    });
+});
+
+describe('past the deduplication window', () => {
+    it.each([
+        ['committed before the caller lost track', true, 'Committed'],
+        ['never executed', false, 'Failed']
+    ])('a lookup in the block log settles a transfer %s', async (_label, commits, expected) => {
+        const w = await deployLedgerWorld({ timeoutSeconds: 5 });
+        if (commits) await w.ledgerActor.set_faults({ commit_then_delay_rounds: 10, fail_before_commit: 0 });
+        else w.em.faults.dropBestEffort('request', { match: (m) => m.method === 'icrc1_transfer', limit: 1 });
+        const first = ok(await w.callerActor.transfer(request(3_000n)));
+        expect(first.state).toHaveProperty('Retrying');
+        await w.em.stopCanister({ canisterId: w.caller, maxRounds: 20 }); // the caller is down for a day
+        await w.ledgerActor.set_faults({ commit_then_delay_rounds: 0, fail_before_commit: 0 });
+        await w.em.advanceTime((24 * 3600 + 300) * 1_000);
+        await w.em.startCanister({ canisterId: w.caller });
+        await settleTransfers(w);
+        const [op] = await w.callerActor.get_transfer(first.id);
+        expect(op === undefined ? undefined : stateOf(op)).toBe(expected);
+        expect(op?.log.join('\n')).toMatch(/TooOld, looking the transfer up/);
+        expect(await blocksFor(w, op as TransferOp)).toHaveLength(commits ? 1 : 0);
+    });
+});
+
+describe('the guaranteed-response variant, for comparison', () => {
+    it('waits as long as the ledger takes and needs no retry', async () => {
+        const w = await deployLedgerWorld();
+        await w.ledgerActor.set_faults({ commit_then_delay_rounds: 30, fail_before_commit: 0 });
+        const op = ok(await w.callerActor.transfer_unbounded(request(6_000n)));
+        expect(op).toMatchObject({ attempts: 1, state: { Committed: {} } });
+        expect(op.model).toEqual({ Unbounded: null });
+    });
+
+    it('a ledger trap is final: Failed, nothing moved', async () => {
+        const w = await deployLedgerWorld();
+        await w.ledgerActor.set_faults({ commit_then_delay_rounds: 0, fail_before_commit: 1 });
+        const op = ok(await w.callerActor.transfer_unbounded(request(6_000n)));
+        expect(stateOf(op)).toBe('Failed');
+        expect(await w.ledgerActor.icrc1_balance_of(account(bob))).toBe(0n);
+    });
+});
