@@ -48,8 +48,13 @@ export class ExecutionState {
     certifiedData: Uint8Array | undefined;
     messageAccepted = false;
     readonly debugLog: string[] = [];
-    /** Stable memory was copied before the first write (copy-on-write rollback). */
-    stableCopied = false;
+    /**
+     * Undo log for stable memory: the original content of every 64 KiB page this execution
+     * wrote, and the size before it first grew. Stable memory can be hundreds of MiB; copying
+     * only what a message touches keeps rollback cheap.
+     */
+    readonly stableUndo = new Map<number, Uint8Array>();
+    stableSizeBefore: number | undefined;
 
     constructor(
         readonly context: Context,

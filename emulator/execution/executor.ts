@@ -2,6 +2,7 @@ import { Principal } from '@dfinity/principal';
 
 import { HostTrap } from '../errors';
 import { Canister } from '../subnet/canister';
+import { undoStableWrites } from '../system_api/stable';
 import { Closure, Deadline, Response } from '../subnet/messages';
 import { Context } from './contexts';
 import { ExecutionState } from './execution_state';
@@ -157,6 +158,9 @@ export function execute(canister: Canister, entry: Entry, time: bigint): Outcome
         canister.current = undefined;
     }
     const discard = entry.kind === 'query' || entry.kind === 'replicated_query';
-    if (trap !== undefined || discard) canister.restore(snapshot);
+    if (trap !== undefined || discard) {
+        canister.restore(snapshot);
+        undoStableWrites(canister, state);
+    }
     return { state, trap };
 }

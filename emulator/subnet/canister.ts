@@ -16,11 +16,10 @@ interface Code {
     table: WebAssembly.Table | undefined;
 }
 
-/** What a message execution may have to undo. */
+/** What a message execution may have to undo in the instance (stable memory has its own undo log). */
 export interface Snapshot {
     readonly heap: Uint8Array;
     readonly globals: unknown[];
-    readonly stable: Uint8Array;
 }
 
 export interface SavedInstall {
@@ -103,7 +102,7 @@ export class Canister implements CanisterView {
         return {
             code: this.code,
             snapshot: this.code === undefined ? undefined : this.snapshot(),
-            stable: this.stable,
+            stable: this.stable.slice(), // hooks write stable memory in place
             globalTimer: this.globalTimer,
             certifiedData: this.certifiedData
         };
@@ -135,8 +134,7 @@ export class Canister implements CanisterView {
         }
         return {
             heap,
-            globals: code.globals.map((g) => g.value as unknown),
-            stable: this.stable
+            globals: code.globals.map((g) => g.value as unknown)
         };
     }
 
@@ -151,7 +149,6 @@ export class Canister implements CanisterView {
         }
         new Uint8Array(code.memory.buffer).set(snapshot.heap);
         code.globals.forEach((g, i) => (g.value = snapshot.globals[i]));
-        this.stable = snapshot.stable;
     }
 
     /** Calls an exported function (a canister method or system hook). */

@@ -1,4 +1,5 @@
 import { HostTrap } from '../errors';
+import { ExecutionState } from '../execution/execution_state';
 import { ApiEnv, Ic0Function, u32, u64 } from './env';
 
 const PAGE = 65_536;
@@ -7,22 +8,22 @@ const MAX_32_BIT_PAGES = 65_536n; // the 32-bit API addresses at most 4 GiB
 /** stable_* and stable64_*: stable memory, copied on the first write of a message so a trap can undo it. */
 export function stableApi(env: ApiEnv): Record<string, Ic0Function> {
     const pages = (): bigint => BigInt(env.canister.stable.length / PAGE);
-    const writable = (): Uint8Array => {
+    /** Saves the original content of the pages [offset, offset+size) touches, once per execution. */
+    const remember = (offset: number, size: number): void => {
         const s = tryState(env);
-        if (s !== undefined && !s.stableCopied) {
-            env.canister.stable = env.canister.stable.slice();
-            s.stableCopied = true;
+        if (s === undefined || size === 0) return;
+        for (let page = Math.floor(offset / PAGE); page <= Math.floor((offset + size - 1) / PAGE); page++) {
+            if (!s.stableUndo.has(page)) s.stableUndo.set(page, env.canister.stable.slice(page * PAGE, (page + 1) * PAGE));
         }
-        return env.canister.stable;
     };
     const grow = (delta: bigint, limit: bigint): bigint => {
         const old = pages();
         if (old + delta > limit || old + delta > env.subnet.maxStablePages) return -1n;
+        const s = tryState(env);
+        if (s !== undefined && s.stableSizeBefore === undefined) s.stableSizeBefore = env.canister.stable.length;
         const grown = new Uint8Array(Number(old + delta) * PAGE);
         grown.set(env.canister.stable);
         env.canister.stable = grown;
-        const s = tryState(env);
-        if (s !== undefined) s.stableCopied = true;
         return old;
     };
     const check = (name: string, offset: bigint, size: bigint) => {
@@ -33,7 +34,8 @@ export function stableApi(env: ApiEnv): Record<string, Ic0Function> {
     const write = (name: string, offset: bigint, src: number, size: number) => {
         check(name, offset, BigInt(size));
         const data = env.read(src, size);
-        writable().set(data, Number(offset));
+        remember(Number(offset), size);
+        env.canister.stable.set(data, Number(offset));
     };
     const read = (name: string, dst: number, offset: bigint, size: number) => {
         check(name, offset, BigInt(size));
@@ -63,4 +65,12 @@ function tryState(env: ApiEnv) {
     } catch {
         return undefined; // the start function: nothing to roll back
     }
+}
+
+/** Puts stable memory back as it was before `state`'s execution (after a trap, or a query). */
+export function undoStableWrites(canister: { stable: Uint8Array }, state: ExecutionState): void {
+    for (const [page, original] of state.stableUndo) {
+        if (page * PAGE < canister.stable.length) canister.stable.set(original, page * PAGE);
+    }
+    if (state.stableSizeBefore !== undefined) canister.stable = canister.stable.slice(0, state.stableSizeBefore);
 }
