@@ -1,8 +1,11 @@
 /**
- * npm run bench: speed and memory of the emulator running this repository's canisters.
+ * npm run bench: speed and memory of the emulator running this repository's canisters, and
+ * throughput of the caller's safe transfer path under dropped messages.
  * Wall-clock numbers vary with the machine; run it on an idle one.
  */
 import { benchEmulator } from './bench/emulator';
 import { print } from './bench/measure';
+import { benchTransfers } from './bench/transfers';
 
 print('Emulator', await benchEmulator());
+print('Safe transfers (100 per run, 5 s timeout, 1 s rounds)', await benchTransfers());

@@ -227,7 +227,7 @@ export default class {
     }
 
     private async startTransfer(request: TransferRequest, model: 'bounded' | 'unbounded'): Promise<TransferResponse> {
-        this.driver.resumeOverdue(time());
+        this.driver.sweepIfDue(time());
         const caller = msgCaller();
         if (!isController(caller) && !this.journal.isAuthorized(caller)) {
             return { Err: { NotAuthorized: `${caller.toText()} may not start transfers` } };

@@ -24,6 +24,7 @@ function backoffSeconds(attempt: number): number {
 export class TransferDriver {
     /** Operations with an attempt under way (heap: an upgrade happens only when stopped, with none). */
     private readonly driving = new Set<string>();
+    private lastSweep = 0n;
 
     constructor(private readonly journal: Journal) {}
 
@@ -57,7 +58,13 @@ export class TransferDriver {
         });
     }
 
+    /** Sweeps unless a sweep ran within the last interval: cheap enough to call on every request. */
+    sweepIfDue(now: bigint): void {
+        if (now - this.lastSweep >= BigInt(SWEEP_INTERVAL_SECONDS) * SECOND) this.resumeOverdue(now);
+    }
+
     resumeOverdue(now: bigint): number {
+        this.lastSweep = now;
         const overdue = this.journal
             .unresolved()
             .filter((op) => !this.driving.has(op.id.toString()))

@@ -20,6 +20,8 @@ export class Journal {
     private readonly clientKeys = new StableBTreeMap<string, bigint>(2);
     private readonly authorized = new StableBTreeMap<string, boolean>(3);
     private readonly config = new StableBTreeMap<string, TransferSettings>(4);
+    /** Ids of the operations not yet resolved, so that sweeps do not read the whole journal. */
+    private readonly open = new StableBTreeMap<bigint, boolean>(5);
 
     get settings(): TransferSettings {
         return this.config.get('settings') ?? DEFAULT_SETTINGS;
@@ -39,6 +41,8 @@ export class Journal {
 
     save(op: TransferOp): void {
         this.ops.insert(op.id, op);
+        if (isTerminal(op.state)) this.open.remove(op.id);
+        else this.open.insert(op.id, true);
     }
 
     note(op: TransferOp, line: string): void {
@@ -54,7 +58,7 @@ export class Journal {
     }
 
     unresolved(): TransferOp[] {
-        return this.ops.values().filter((op) => !isTerminal(op.state));
+        return this.open.keys().flatMap((id) => this.ops.get(id) ?? []);
     }
 
     page(start: bigint, limit: number): TransferOp[] {
