@@ -3,12 +3,7 @@ import { join } from 'node:path';
 
 import { paths, ROOT } from '../../tools/build/canisters';
 
-/** Path of a canister's final (rewritten) wasm; fails clearly if `npm run build` has not run. */
-export function builtWasm(name: string): string {
-    const path = join(ROOT, paths(name).wasm);
-    if (!existsSync(path)) throw new Error(`${path} is missing: run npm run build first`);
-    return path;
-}
+export { builtWasm } from '../../harness/built';
 
 /** Path of the wasm Azle produced, before our rewrite. */
 export function azleWasm(name: string): string {
