@@ -19,6 +19,7 @@ const SECOND = 1_000_000_000n;
  */
 export class EmulatorHarness implements Harness {
     readonly network = 'emulator' as const;
+    onWait: ((text: string) => void) | undefined;
     private readonly waiting = new Set<() => void>();
 
     private constructor(
@@ -71,13 +72,13 @@ export class EmulatorHarness implements Harness {
         };
     }
 
-    async elapse(seconds: number, progress?: (remaining: number) => void): Promise<void> {
+    async elapse(seconds: number): Promise<void> {
         const end = this.em.timeNs + BigInt(seconds) * SECOND;
         while (this.em.timeNs < end) {
             await this.em.tick(1);
             this.poll();
-            progress?.(Number((end - this.em.timeNs) / SECOND));
-            await Promise.resolve();
+            this.onWait?.(`${Number((end - this.em.timeNs) / SECOND)} s to go (virtual time)`);
+            await new Promise((r) => setImmediate(r));
         }
     }
 
@@ -86,6 +87,7 @@ export class EmulatorHarness implements Harness {
         while (!pending.done && this.em.timeNs < end) {
             await this.em.tick(1);
             this.poll();
+            this.onWait?.(`waiting for the call, at most ${Number((end - this.em.timeNs) / SECOND)} s more (virtual time)`);
             await new Promise((r) => setImmediate(r));
         }
         if (!pending.done) throw new Error(`the call did not finish within ${seconds} s`);

@@ -31,10 +31,12 @@ export interface Harness {
     readonly callerActor: ActorSubclass<Caller>;
     readonly calleeActor: ActorSubclass<Callee>;
     readonly ledgerActor: ActorSubclass<Ledger>;
+    /** Told what the harness is waiting for, while it waits. */
+    onWait: ((text: string) => void) | undefined;
     /** Starts a call on the caller without waiting for its result. */
     begin<T>(call: (caller: ActorSubclass<Caller>) => Promise<T>): Pending<T>;
-    /** Lets `seconds` pass (virtual or real), reporting progress. */
-    elapse(seconds: number, progress?: (remaining: number) => void): Promise<void>;
+    /** Lets `seconds` pass (virtual or real). */
+    elapse(seconds: number): Promise<void>;
     /** Waits until `pending` finishes, at most `seconds`. */
     settle<T>(pending: Pending<T>, seconds: number): Promise<T>;
     /** Current time of the network, ns since the epoch. */

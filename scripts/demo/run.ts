@@ -1,0 +1,94 @@
+import { EmulatorHarness } from '../../harness/emulator_harness';
+import { Harness, Network } from '../../harness/types';
+import { Scenario, SCENARIOS, Step } from './scenarios';
+import { timeline } from './timeline';
+
+export interface ScenarioReport {
+    name: string;
+    title: string;
+    ok: boolean;
+    summary: string;
+    facts: Record<string, string | number | boolean>;
+    steps: Step[];
+    timeline: string[];
+    error?: string;
+}
+
+export interface DemoReport {
+    network: Network;
+    scenarios: ScenarioReport[];
+    passed: number;
+    failed: number;
+}
+
+export interface DemoOptions {
+    network: Network;
+    only: string[];
+    /** Receives human-readable lines as they happen (the demo's live output). */
+    print: (line: string) => void;
+    /** Receives progress while the demo waits (a countdown). */
+    progress?: (text: string) => void;
+}
+
+export function selectScenarios(only: string[]): Scenario[] {
+    const unknown = only.filter((n) => !SCENARIOS.some((s) => s.name === n));
+    if (unknown.length > 0) {
+        throw new Error(`unknown scenario(s): ${unknown.join(', ')}; choose from ${SCENARIOS.map((s) => s.name).join(', ')}`);
+    }
+    return only.length === 0 ? [...SCENARIOS] : SCENARIOS.filter((s) => only.includes(s.name));
+}
+
+/** Funds the caller on the ledger and points it at the ledger: what the transfer scenarios need. */
+async function prepare(h: Harness): Promise<void> {
+    await h.ledgerActor.mint({ owner: h.caller, subaccount: [] }, 1_000_000_000_000n);
+    await h.callerActor.set_transfer_settings({ ledger: [h.ledger], timeout_seconds: 10, max_attempts: 40 });
+}
+
+async function deploy(network: Network): Promise<Harness> {
+    if (network === 'emulator') return EmulatorHarness.deploy();
+    const { DfxHarness } = await import('../../harness/dfx_harness');
+    return DfxHarness.connect();
+}
+
+export async function runDemo(options: DemoOptions): Promise<DemoReport> {
+    const scenarios = selectScenarios(options.only);
+    const h = await deploy(options.network);
+    const names = new Map([
+        [h.caller.toText(), 'caller'],
+        [h.callee.toText(), 'untrusted_callee'],
+        [h.ledger.toText(), 'ledger_mock']
+    ]);
+    h.onWait = options.progress;
+    await prepare(h);
+    const reports: ScenarioReport[] = [];
+    try {
+        for (const scenario of scenarios) {
+            options.print(`\n== ${scenario.name}: ${scenario.title}`);
+            const started = await h.now();
+            const steps: Step[] = [];
+            const say = async (text: string) => {
+                const at = Number((await h.now()) - started) / 1e9;
+                steps.push({ at, text });
+                options.print(`  [t+${at.toFixed(1).padStart(6)}s] ${text}`);
+            };
+            const report: ScenarioReport = { name: scenario.name, title: scenario.title, ok: false, summary: '', facts: {}, steps, timeline: [] };
+            try {
+                Object.assign(report, await scenario.run({ h, say, virtual: h.network === 'emulator' }));
+            } catch (e) {
+                report.error = e instanceof Error ? e.message : String(e);
+                report.summary = `failed: ${report.error}`;
+            }
+            if (h instanceof EmulatorHarness) {
+                report.timeline = timeline(h.em.trace(), names, started);
+                if (report.timeline.length > 0) options.print('  timeline:');
+                for (const line of report.timeline) options.print(line);
+            }
+            options.print(`  => ${report.ok ? 'OK' : 'FAILED'}: ${report.summary}`);
+            reports.push(report);
+        }
+    } finally {
+        await h.close();
+    }
+    const passed = reports.filter((r) => r.ok).length;
+    return { network: h.network, scenarios: reports, passed, failed: reports.length - passed };
+}

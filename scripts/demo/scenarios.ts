@@ -1,0 +1,198 @@
+import { Harness } from '../../harness/types';
+
+export interface Step {
+    /** Seconds since the scenario started, on the network's clock. */
+    readonly at: number;
+    readonly text: string;
+}
+
+export interface Outcome {
+    readonly ok: boolean;
+    readonly summary: string;
+    readonly facts: Record<string, string | number | boolean>;
+}
+
+export interface Context {
+    readonly h: Harness;
+    /** Records a step of the walkthrough. */
+    say(text: string): Promise<void>;
+    /** True when time is virtual: long waits are cheap. */
+    readonly virtual: boolean;
+}
+
+export interface Scenario {
+    readonly name: string;
+    readonly title: string;
+    readonly run: (ctx: Context) => Promise<Outcome>;
+}
+
+const NONE = new Uint8Array();
+const HANG = { Hang: { max_rounds: [] as [] } };
+const bounded = (s: number) => ({ Bounded: { timeout_seconds: BigInt(s) } });
+const UNBOUNDED = { Unbounded: null };
+const seconds = (ns: bigint) => Number(ns) / 1e9;
+
+function variantName(v: object): string {
+    return Object.keys(v)[0];
+}
+
+/** Unwraps the caller's Ok, or throws its Err (a walkthrough step that cannot go on). */
+function ok<T>(r: { Ok: T } | { Err: unknown }): T {
+    if ('Err' in r) throw new Error(`unexpected error: ${JSON.stringify(r.Err)}`);
+    return r.Ok;
+}
+
+export const SCENARIOS: readonly Scenario[] = [
+    {
+        name: 'deadlines',
+        title: 'What deadline does the callee see?',
+        run: async ({ h, say }) => {
+            const guaranteed = await h.callerActor.demonstrate_deadlines(h.callee, false);
+            await say(`guaranteed response: the callee sees msg_deadline = ${guaranteed}`);
+            const before = await h.now();
+            const bestEffort = await h.callerActor.demonstrate_deadlines(h.callee, true);
+            await say(`best-effort (default timeout): msg_deadline is ${seconds(bestEffort - before).toFixed(0)} s after the request was sent, i.e. the call time + 300 s`);
+            return {
+                ok: guaranteed === 0n && bestEffort > before,
+                summary: `0 under guaranteed response; call time + 300 s under best-effort`,
+                facts: { guaranteed_deadline: Number(guaranteed), best_effort_deadline_after_s: Math.round(seconds(bestEffort - before)) }
+            };
+        }
+    },
+    {
+        name: 'timeouts',
+        title: 'A hanging callee cannot hold a bounded-wait call',
+        run: async ({ h, say }) => {
+            await say('the caller calls the hanging callee with a 10 s bounded wait');
+            const call = h.begin((c) => c.call_callee(h.callee, HANG, NONE, bounded(10), 0n));
+            const report = ok(await h.settle(call, 30));
+            await say(`after ${seconds(report.elapsed_ns).toFixed(1)} s: ${variantName(report.outcome)} (${report.error_class[0] ?? '-'})`);
+            const busy = await h.callerActor.demonstrate_timeouts(h.callee);
+            await say(`a 1 s bounded call to a busy callee ends in SYS_UNKNOWN: ${busy}`);
+            await h.calleeActor.release();
+            return {
+                ok: 'Unknown' in report.outcome && busy,
+                summary: `SYS_UNKNOWN after ${seconds(report.elapsed_ns).toFixed(1)} s; the callee is still hanging, the caller has moved on`,
+                facts: { elapsed_s: seconds(report.elapsed_ns), outcome: variantName(report.outcome), busy_callee_timed_out: busy }
+            };
+        }
+    },
+    {
+        name: 'hang',
+        title: 'A hanging callee holds a guaranteed-response call for as long as it likes',
+        run: async ({ h, say, virtual }) => {
+            const wait = virtual ? 3_000 : 30;
+            await say('the caller calls the hanging callee with an unbounded wait');
+            const call = h.begin((c) => c.call_callee(h.callee, HANG, NONE, UNBOUNDED, 0n));
+            await h.elapse(wait);
+            await say(`after ${wait} s the call is still outstanding: ${!call.done}`);
+            await h.calleeActor.release();
+            await say('the callee is released');
+            const report = ok(await h.settle(call, 60));
+            await say(`the call ends after ${seconds(report.elapsed_ns).toFixed(0)} s: ${variantName(report.outcome)}`);
+            return {
+                ok: 'Replied' in report.outcome,
+                summary: `still waiting after ${wait} s; answered only when the callee let go`,
+                facts: { waited_s: wait, elapsed_s: Math.round(seconds(report.elapsed_ns)) }
+            };
+        }
+    },
+    {
+        name: 'stop-upgrade',
+        title: 'Why a guaranteed-response call blocks stopping and upgrading',
+        run: async ({ h, say, virtual }) => {
+            const patience = virtual ? 600 : 20;
+            const held = h.begin((c) => c.call_callee(h.callee, HANG, NONE, UNBOUNDED, 0n));
+            await h.elapse(2);
+            await say('with an unbounded call outstanding, the caller is asked to stop');
+            const stoppedWhileHeld = await h.stopCanister(h.caller, patience);
+            await say(`after ${patience} s it is ${await h.status(h.caller)}: it cannot be stopped, so it cannot be upgraded safely`);
+            await h.calleeActor.release();
+            await h.settle(held, 60);
+            await h.stopCanister(h.caller, 60);
+            await say(`once the callee lets go, the caller is ${await h.status(h.caller)}`);
+            await h.startCanister(h.caller);
+
+            const before = (await h.callerActor.stats()).completed;
+            const bounded15 = h.begin((c) => c.call_callee(h.callee, HANG, NONE, bounded(15), 0n));
+            await h.elapse(2);
+            await say('with only a 15 s bounded call outstanding, the caller is asked to stop');
+            const started = await h.now();
+            const stopped = await h.stopCanister(h.caller, 60);
+            const took = seconds((await h.now()) - started);
+            await say(`it is stopped after ${took.toFixed(0)} s; upgrading it`);
+            await h.upgradeCaller();
+            await h.startCanister(h.caller);
+            await h.elapse(3);
+            const after = (await h.callerActor.stats()).completed;
+            await say(`upgraded and started; its stable call history still holds ${after} calls`);
+            await h.calleeActor.release();
+            await h.settle(bounded15, 5).catch(() => undefined);
+            return {
+                ok: !stoppedWhileHeld && stopped && took <= 18 && after === before + 1n,
+                summary: `unbounded: still Stopping after ${patience} s; bounded: Stopped in ${took.toFixed(0)} s, upgraded, history kept`,
+                facts: { stopped_with_unbounded_call: stoppedWhileHeld, stopped_with_bounded_call_after_s: Math.round(took), history_after_upgrade: Number(after) }
+            };
+        }
+    },
+    {
+        name: 'cycles',
+        title: 'Cycles attached to a timed-out call are lost',
+        run: async ({ h, say }) => {
+            const amount = 1_000_000_000n;
+            const rejected = ok(await h.callerActor.call_callee(h.callee, { Reject: 'no thanks' }, NONE, UNBOUNDED, amount));
+            await say(`unbounded call with ${amount} cycles, rejected: ${rejected.cycles_refunded} refunded`);
+            const call = h.begin((c) => c.call_callee(h.callee, HANG, NONE, bounded(5), amount));
+            const timedOut = ok(await h.settle(call, 30));
+            await say(`bounded call with ${amount} cycles, timed out: ${timedOut.cycles_refunded} refunded, ${amount - timedOut.cycles_refunded} lost`);
+            await h.calleeActor.release();
+            return {
+                ok: rejected.cycles_refunded === amount && timedOut.cycles_refunded === 0n,
+                summary: `rejected: all ${amount} refunded; timed out: all ${amount} lost`,
+                facts: { refunded_after_reject: Number(rejected.cycles_refunded), refunded_after_timeout: Number(timedOut.cycles_refunded) }
+            };
+        }
+    },
+    {
+        name: 'safe-transfer',
+        title: 'A transfer that timed out after it committed is resolved, once',
+        run: async ({ h, say }) => {
+            await h.ledgerActor.set_faults({ commit_then_delay_rounds: 15, fail_before_commit: 0 });
+            await say('the ledger commits at once but replies only after ~30 s; the caller waits 10 s');
+            const to = { owner: h.ledger, subaccount: [] as [] };
+            const first = ok(await h.callerActor.transfer({ to, amount: 25_000n, client_key: [] }));
+            await say(`first attempt: ${variantName(first.state)} (the outcome is unknown)`);
+            let op = first;
+            for (let i = 0; i < 120 && !('Committed' in op.state || 'Failed' in op.state); i++) {
+                await h.elapse(1);
+                op = (await h.callerActor.get_transfer(first.id))[0] ?? op;
+            }
+            await h.ledgerActor.set_faults({ commit_then_delay_rounds: 0, fail_before_commit: 0 });
+            for (const line of op.log) await say(`  ${line}`);
+            const block = 'Committed' in op.state ? op.state.Committed.block : undefined;
+            return {
+                ok: block !== undefined,
+                summary: `Committed in block ${block} after ${op.attempts} attempts (${op.ledger_calls} ledger calls); paid once`,
+                facts: { state: variantName(op.state), attempts: op.attempts, ledger_calls: op.ledger_calls, block: block === undefined ? -1 : Number(block) }
+            };
+        }
+    },
+    {
+        name: 'guaranteed-transfer',
+        title: 'The same transfer with a guaranteed response: one call, but no bound on the wait',
+        run: async ({ h, say }) => {
+            await h.ledgerActor.set_faults({ commit_then_delay_rounds: 15, fail_before_commit: 0 });
+            const started = await h.now();
+            const call = h.begin((c) => c.transfer_unbounded({ to: { owner: h.ledger, subaccount: [] }, amount: 25_000n, client_key: [] }));
+            const op = ok(await h.settle(call, 120));
+            const took = seconds((await h.now()) - started);
+            await h.ledgerActor.set_faults({ commit_then_delay_rounds: 0, fail_before_commit: 0 });
+            await say(`${variantName(op.state)} after ${took.toFixed(0)} s with ${op.ledger_calls} ledger call: the caller simply waited`);
+            return {
+                ok: 'Committed' in op.state && op.ledger_calls === 1,
+                summary: `${variantName(op.state)} with one call after ${took.toFixed(0)} s; a hung ledger would hold it for ever`,
+                facts: { state: variantName(op.state), waited_s: Math.round(took), ledger_calls: op.ledger_calls }
+            };
+        }
+    }
+];

@@ -1,0 +1,32 @@
+import { TraceEntry } from '../../emulator';
+
+const HIDDEN = new Set(['noop', '<ic-cdk internal> timer_executor', 'canister_global_timer', 'raw_rand', 'stats', 'get_transfer']);
+
+/** One line per message of interest, in virtual time, for the emulator's trace. */
+export function timeline(entries: readonly TraceEntry[], names: Map<string, string>, since: bigint): string[] {
+    const name = (id: string) => names.get(id) ?? (id === 'aaaaa-aa' ? 'management' : 'you');
+    const at = (t: bigint) => `t+${(Number(t - since) / 1e9).toFixed(1).padStart(6)}s`;
+    return entries
+        .filter((e) => e.sentAt >= since && !HIDDEN.has(e.method) && e.model !== 'timer' && name(e.to) !== 'management')
+        .map((e) => {
+            const model = e.model === 'best-effort' ? `best-effort ${(Number(e.deadline - e.sentAt) / 1e9).toFixed(0)}s` : e.model;
+            const cycles = e.cycles > 0n ? ` +${e.cycles} cycles` : '';
+            const end = e.completedAt === undefined ? 'still waiting' : `${describe(e)} at ${at(e.completedAt)}`;
+            const refund = e.cycles > 0n && e.completedAt !== undefined ? `, ${e.refunded} refunded` : '';
+            const late = e.lateResponseDropped ? ' (late reply dropped)' : '';
+            return `  ${at(e.sentAt)}  ${name(e.from).padStart(8)} → ${name(e.to).padEnd(16)} ${e.method.padEnd(20)} [${model}]${cycles}  ${end}${refund}${late}`;
+        });
+}
+
+function describe(e: TraceEntry): string {
+    switch (e.outcome.kind) {
+        case 'replied':
+            return 'replied';
+        case 'rejected':
+            return `rejected (${e.outcome.code})`;
+        case 'expired':
+            return 'SYS_UNKNOWN (deadline passed)';
+        default:
+            return e.outcome.kind;
+    }
+}
