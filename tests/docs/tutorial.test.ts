@@ -1,0 +1,125 @@
+/**
+ * Every `dfx canister call` in docs/TUTORIAL.md, run in order against the embedded emulator, so
+ * that the tutorial cannot rot: the calls must succeed, and where the tutorial shows the output,
+ * its variant tags and booleans must match.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { IDL } from '@dfinity/candid';
+
+import { Emulator, PendingCall } from '../../emulator';
+import { EmulatorHarness } from '../../harness/emulator_harness';
+import { idlFactory as callerIdl } from '../../src/declarations/caller/caller.did.js';
+import { idlFactory as ledgerIdl } from '../../src/declarations/ledger_mock/ledger_mock.did.js';
+import { idlFactory as calleeIdl } from '../../src/declarations/untrusted_callee/untrusted_callee.did.js';
+import { ROOT } from '../../tools/build/canisters';
+import { parseArgs } from './candid_text';
+
+interface TutorialCall {
+    line: string;
+    canister: string;
+    method: string;
+    args: string;
+    async: boolean;
+    expected: string | undefined;
+}
+
+/** Splits a shell line into words: single quotes, double quotes with \" and $VAR expansion. */
+function shellWords(line: string, vars: Record<string, string>): string[] {
+    const words: string[] = [];
+    let current = '';
+    let inWord = false;
+    for (let i = 0; i < line.length; i++) {
+        const c = line[i];
+        if (c === "'") {
+            const end = line.indexOf("'", i + 1);
+            current += line.slice(i + 1, end);
+            i = end;
+            inWord = true;
+        } else if (c === '"') {
+            for (i++; line[i] !== '"'; i++) {
+                if (line[i] === '\\') current += line[++i];
+                else if (line[i] === '$') {
+                    const name = /^[A-Z_]+/.exec(line.slice(i + 1))?.[0] ?? '';
+                    current += vars[name] ?? `$${name}`;
+                    i += name.length;
+                } else current += line[i];
+            }
+            inWord = true;
+        } else if (/\s/.test(c)) {
+            if (inWord) words.push(current);
+            current = '';
+            inWord = false;
+        } else {
+            current += c;
+            inWord = true;
+        }
+    }
+    if (inWord) words.push(current);
+    return words;
+}
+
+function tutorialCalls(text: string, vars: Record<string, string>): TutorialCall[] {
+    const calls: TutorialCall[] = [];
+    const blocks = [...text.matchAll(/```(\w+)\n([\s\S]*?)```/g)];
+    blocks.forEach(([, lang, body], i) => {
+        if (lang !== 'bash') return;
+        const next = blocks[i + 1];
+        const expected = next !== undefined && next[1] === 'text' ? next[2].trim() : undefined;
+        const lines = body.split('\n').filter((l) => l.startsWith('dfx canister call '));
+        lines.forEach((line, j) => {
+            const words = shellWords(line, vars).slice(3);
+            const async = words[0] === '--async';
+            const [canister, method, args = '()'] = async ? words.slice(1) : words;
+            calls.push({ line, canister, method, args, async, expected: j === lines.length - 1 ? expected : undefined });
+        });
+    });
+    return calls;
+}
+
+/** Variant tags and booleans the tutorial shows must be in the actual reply. */
+function agrees(expected: string, actual: string): boolean {
+    const squash = (s: string) => s.replace(/\s+/g, '');
+    const tags = [...expected.matchAll(/variant \{ (\w+)/g)].map((m) => `variant{${m[1]}`);
+    const bools = expected === '(true)' || expected === '(false)' ? [expected] : [];
+    const exact = /^\(\d+ : nat64\)$/.test(expected) ? [expected.replace(/ : nat64/, '')] : [];
+    return [...tags, ...bools, ...exact].every((t) => squash(actual).includes(squash(t)));
+}
+
+describe('docs/TUTORIAL.md', () => {
+    it('every dfx canister call runs against the emulator and shows what the tutorial says', async () => {
+        const h = await EmulatorHarness.deploy();
+        const vars = { CALLER: h.caller.toText(), CALLEE: h.callee.toText(), LEDGER: h.ledger.toText(), ME: h.em.defaultSender.toText() };
+        const calls = tutorialCalls(readFileSync(join(ROOT, 'docs', 'TUTORIAL.md'), 'utf8'), vars);
+        expect(calls.length).toBeGreaterThanOrEqual(15);
+        const services: Record<string, [IDL.ServiceClass, ReturnType<typeof Emulator.identity>]> = {
+            caller: [callerIdl({ IDL }), h.caller],
+            untrusted_callee: [calleeIdl({ IDL }), h.callee],
+            ledger_mock: [ledgerIdl({ IDL }), h.ledger]
+        };
+        const background: PendingCall<Uint8Array>[] = [];
+        const ran: string[] = [];
+        for (const call of calls) {
+            const [service, id] = services[call.canister];
+            const func = service._fields.find(([name]) => name === call.method)?.[1];
+            if (func === undefined) throw new Error(`${call.canister} has no method ${call.method}: ${call.line}`);
+            const arg = new Uint8Array(IDL.encode(func.argTypes, parseArgs(call.args, func.argTypes)));
+            if (call.async) {
+                background.push(h.em.submit(id, call.method, arg));
+                await h.em.tick(3);
+            } else {
+                const reply = func.annotations.includes('query') ? await h.em.queryCall(id, call.method, arg) : await h.em.updateCall(id, call.method, arg, { maxRounds: 120 });
+                const shown = IDL.FuncClass.argsToString(func.retTypes, IDL.decode(func.retTypes, reply));
+                if (call.expected !== undefined && !agrees(call.expected, shown)) {
+                    throw new Error(`${call.line}\n  the tutorial shows: ${call.expected}\n  the canister said: ${shown}`);
+                }
+                if (call.method === 'transfer') await h.em.tick(15); // "a few seconds later"
+            }
+            ran.push(`${call.canister}.${call.method}`);
+        }
+        await h.em.tick(10);
+        for (const pending of background) expect(pending.status).toBe('replied');
+        expect(ran).toHaveLength(calls.length);
+    });
+});
