@@ -1,5 +1,6 @@
 import { EmulatorHarness } from '../../harness/emulator_harness';
-import { Harness, Network } from '../../harness/types';
+import { harnessFor, prepare } from '../../harness/prepare';
+import { Network } from '../../harness/types';
 import { Scenario, SCENARIOS, Step } from './scenarios';
 import { timeline } from './timeline';
 
@@ -38,21 +39,9 @@ export function selectScenarios(only: string[]): Scenario[] {
     return only.length === 0 ? [...SCENARIOS] : SCENARIOS.filter((s) => only.includes(s.name));
 }
 
-/** Funds the caller on the ledger and points it at the ledger: what the transfer scenarios need. */
-async function prepare(h: Harness): Promise<void> {
-    await h.ledgerActor.mint({ owner: h.caller, subaccount: [] }, 1_000_000_000_000n);
-    await h.callerActor.set_transfer_settings({ ledger: [h.ledger], timeout_seconds: 10, max_attempts: 40 });
-}
-
-async function deploy(network: Network): Promise<Harness> {
-    if (network === 'emulator') return EmulatorHarness.deploy();
-    const { DfxHarness } = await import('../../harness/dfx_harness');
-    return DfxHarness.connect();
-}
-
 export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     const scenarios = selectScenarios(options.only);
-    const h = await deploy(options.network);
+    const h = await harnessFor(options.network);
     const names = new Map([
         [h.caller.toText(), 'caller'],
         [h.callee.toText(), 'untrusted_callee'],
