@@ -28,6 +28,10 @@ export const SYSTEM_API: Readonly<Record<string, Signature>> = {
     msg_arg_data_copy: sig([I, I, I]),
     msg_caller_size: sig([], [I]),
     msg_caller_copy: sig([I, I, I]),
+    msg_caller_info_data_size: sig([], [I]),
+    msg_caller_info_data_copy: sig([I, I, I]),
+    msg_caller_info_signer_size: sig([], [I]),
+    msg_caller_info_signer_copy: sig([I, I, I]),
     msg_reject_code: sig([], [I]),
     msg_reject_msg_size: sig([], [I]),
     msg_reject_msg_copy: sig([I, I, I]),
@@ -85,7 +89,13 @@ export const SYSTEM_API: Readonly<Record<string, Signature>> = {
     cost_http_request: sig([L, L, I]),
     cost_sign_with_ecdsa: sig([I, I, I, I], [I]),
     cost_sign_with_schnorr: sig([I, I, I, I], [I]),
-    cost_vetkd_derive_encrypted_key: sig([I, I, I, I], [I]),
+    cost_vetkd_derive_key: sig([I, I, I, I], [I]),
+    env_var_count: sig([], [I]),
+    env_var_name_size: sig([I], [I]),
+    env_var_name_copy: sig([I, I, I, I]),
+    env_var_name_exists: sig([I, I], [I]),
+    env_var_value_size: sig([I, I], [I]),
+    env_var_value_copy: sig([I, I, I, I, I]),
     debug_print: sig([I, I]),
     trap: sig([I, I])
 };
@@ -99,6 +109,8 @@ export const SYSTEM_API: Readonly<Record<string, Signature>> = {
  *                        cost_sign_with_schnorr, cost_vetkd_derive_encrypted_key
  *   0.35.0 (2025-03-20): canister_liquid_cycle_balance128
  *   0.42.0:              root_key_size, root_key_copy
+ *   later:               env_var_*, msg_caller_info_* (canister environment variables, caller info)
+ * The changelog's cost_vetkd_derive_encrypted_key is named cost_vetkd_derive_key in today's spec.
  */
 const ADDED_AFTER_DFX_0_24_1_BETA_1 = new Set([
     'subnet_self_size',
@@ -108,10 +120,20 @@ const ADDED_AFTER_DFX_0_24_1_BETA_1 = new Set([
     'cost_http_request',
     'cost_sign_with_ecdsa',
     'cost_sign_with_schnorr',
-    'cost_vetkd_derive_encrypted_key',
+    'cost_vetkd_derive_key',
     'canister_liquid_cycle_balance128',
     'root_key_size',
-    'root_key_copy'
+    'root_key_copy',
+    'env_var_count',
+    'env_var_name_size',
+    'env_var_name_copy',
+    'env_var_name_exists',
+    'env_var_value_size',
+    'env_var_value_copy',
+    'msg_caller_info_data_size',
+    'msg_caller_info_data_copy',
+    'msg_caller_info_signer_size',
+    'msg_caller_info_signer_copy'
 ]);
 
 export type ProfileName = 'current' | 'dfx-0.24.1-beta.1';

@@ -1,7 +1,9 @@
 /**
  * Where each System API function may be called: the context annotations of the interface spec's
  * "System API imports" (dfinity/portal, docs/references/ic-interface-spec.md). Calling a function
- * outside its contexts traps.
+ * outside its contexts traps. The spec's `*` is every context but the start function; TQ (the
+ * HTTP outcall transform) does not occur here. `msg_deadline` is listed for queries too, where
+ * it returns 0.
  *
  * I: canister_init / canister_post_upgrade; G: canister_pre_upgrade; U: update method;
  * RQ: query in replicated mode; NRQ: query in non-replicated mode; CQ: composite query;
@@ -17,9 +19,13 @@ const ALL_AND_START: Context[] = [...ALL, 's'];
 const table: Record<string, Context[]> = {
     msg_arg_data_size: ['I', 'U', 'RQ', 'NRQ', 'CQ', 'Ry', 'CRy', 'F'],
     msg_arg_data_copy: ['I', 'U', 'RQ', 'NRQ', 'CQ', 'Ry', 'CRy', 'F'],
-    msg_caller_size: ['I', 'G', 'U', 'RQ', 'NRQ', 'CQ', 'F'],
-    msg_caller_copy: ['I', 'G', 'U', 'RQ', 'NRQ', 'CQ', 'F'],
-    msg_reject_code: ['Ry', 'Rt', 'CRy', 'CRt'],
+    msg_caller_size: ALL,
+    msg_caller_copy: ALL,
+    msg_caller_info_data_size: ['U', 'RQ', 'NRQ', 'CQ', 'Ry', 'Rt', 'CRy', 'CRt', 'C', 'CC', 'F'],
+    msg_caller_info_data_copy: ['U', 'RQ', 'NRQ', 'CQ', 'Ry', 'Rt', 'CRy', 'CRt', 'C', 'CC', 'F'],
+    msg_caller_info_signer_size: ['U', 'RQ', 'NRQ', 'CQ', 'Ry', 'Rt', 'CRy', 'CRt', 'C', 'CC', 'F'],
+    msg_caller_info_signer_copy: ['U', 'RQ', 'NRQ', 'CQ', 'Ry', 'Rt', 'CRy', 'CRt', 'C', 'CC', 'F'],
+    msg_reject_code: ['Ry', 'Rt', 'CRy', 'CRt', 'C'],
     msg_reject_msg_size: ['Rt', 'CRt'],
     msg_reject_msg_copy: ['Rt', 'CRt'],
     msg_deadline: ['U', 'RQ', 'NRQ', 'CQ', 'Ry', 'Rt', 'CRy', 'CRt'],
@@ -32,7 +38,7 @@ const table: Record<string, Context[]> = {
     msg_cycles_refunded128: ['Rt', 'Ry'],
     msg_cycles_accept: ['U', 'RQ', 'Rt', 'Ry'],
     msg_cycles_accept128: ['U', 'RQ', 'Rt', 'Ry'],
-    cycles_burn128: ['I', 'G', 'U', 'Ry', 'Rt', 'C', 'T'],
+    cycles_burn128: ['I', 'G', 'U', 'RQ', 'Ry', 'Rt', 'C', 'T'],
     canister_self_size: ALL,
     canister_self_copy: ALL,
     canister_cycle_balance: ALL,
@@ -76,7 +82,13 @@ const table: Record<string, Context[]> = {
     cost_http_request: ALL_AND_START,
     cost_sign_with_ecdsa: ALL_AND_START,
     cost_sign_with_schnorr: ALL_AND_START,
-    cost_vetkd_derive_encrypted_key: ALL_AND_START,
+    cost_vetkd_derive_key: ALL_AND_START,
+    env_var_count: ALL,
+    env_var_name_size: ALL,
+    env_var_name_copy: ALL,
+    env_var_name_exists: ALL,
+    env_var_value_size: ALL,
+    env_var_value_copy: ALL,
     debug_print: ALL_AND_START,
     trap: ALL_AND_START
 };

@@ -28,9 +28,12 @@ export type Entry =
           deadline: Deadline;
           availableCycles: bigint;
           responded: boolean;
+          /** Who made the call this call context serves. */
+          caller: Principal;
       }
-    | { kind: 'cleanup'; closure: Closure; deadline: Deadline; responded: boolean }
-    | { kind: 'timer' };
+    | { kind: 'cleanup'; closure: Closure; deadline: Deadline; responded: boolean; caller: Principal; rejectCode: number }
+    /** System tasks see the management canister as their caller (spec: msg_caller). */
+    | { kind: 'timer'; caller: Principal };
 
 export interface Outcome {
     readonly state: ExecutionState;
@@ -101,7 +104,8 @@ function stateFor(entry: Entry, canister: Canister, time: bigint): ExecutionStat
                 caller: entry.caller,
                 arg: entry.arg,
                 methodName: entry.method,
-                deadline: entry.deadline,
+                // Queries see no deadline, even in replicated mode (spec: ic0.msg_deadline).
+                deadline: entry.kind === 'update' ? entry.deadline : 0n,
                 availableCycles: entry.availableCycles
             });
         case 'query':
@@ -110,6 +114,7 @@ function stateFor(entry: Entry, canister: Canister, time: bigint): ExecutionStat
             const r = entry.response;
             return new ExecutionState(contextOf(entry), {
                 ...base,
+                caller: entry.caller,
                 arg: 'reply' in r ? r.reply : undefined,
                 rejectCode: 'reply' in r ? 0 : r.reject.code,
                 rejectMessage: 'reply' in r ? undefined : r.reject.message,
@@ -120,9 +125,15 @@ function stateFor(entry: Entry, canister: Canister, time: bigint): ExecutionStat
             });
         }
         case 'cleanup':
-            return new ExecutionState('C', { ...base, deadline: entry.deadline, responded: entry.responded });
+            return new ExecutionState('C', {
+                ...base,
+                caller: entry.caller,
+                deadline: entry.deadline,
+                responded: entry.responded,
+                rejectCode: entry.rejectCode
+            });
         case 'timer':
-            return new ExecutionState('T', base);
+            return new ExecutionState('T', { ...base, caller: entry.caller });
     }
 }
 

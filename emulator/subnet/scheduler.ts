@@ -1,6 +1,7 @@
 import { Principal } from '@dfinity/principal';
 
 import { RejectCode } from '../errors';
+import { MANAGEMENT_CANISTER } from '../ids';
 import { Entry, execute, Outcome } from '../execution/executor';
 import { Model } from '../trace';
 import { Canister } from './canister';
@@ -166,6 +167,7 @@ function deliverResponse(subnet: Subnet, m: ResponseMessage): void {
     ctx.outstandingCallbacks--;
     if (canister.installed === undefined) return finishContext(subnet, canister, ctx, undefined);
     const closure = 'reply' in m.response ? callback.onReply : callback.onReject;
+    const caller = originCaller(ctx);
     const outcome = execute(
         canister,
         {
@@ -175,7 +177,8 @@ function deliverResponse(subnet: Subnet, m: ResponseMessage): void {
             refund: m.refund,
             deadline: callback.deadline,
             availableCycles: ctx.availableCycles,
-            responded: ctx.responded
+            responded: ctx.responded,
+            caller
         },
         subnet.time
     );
@@ -184,7 +187,14 @@ function deliverResponse(subnet: Subnet, m: ResponseMessage): void {
         recordLogs(subnet, canister, outcome);
         const cleanup = execute(
             canister,
-            { kind: 'cleanup', closure: callback.onCleanup, deadline: callback.deadline, responded: ctx.responded },
+            {
+                kind: 'cleanup',
+                closure: callback.onCleanup,
+                deadline: callback.deadline,
+                responded: ctx.responded,
+                caller,
+                rejectCode: 'reply' in m.response ? 0 : m.response.reject.code
+            },
             subnet.time
         );
         commit(subnet, canister, ctx, cleanup, outcome.trap);
@@ -220,10 +230,16 @@ function fireTimers(subnet: Subnet): void {
         canister.globalTimer = 0n; // a timer fires once
         const ctx = subnet.newCallContext(canister, { kind: 'system' }, 0n, true);
         const entry = subnet.trace.start({ model: 'timer', from: 'system', to: canister.id, method: 'canister_global_timer', deadline: 0n, cycles: 0n, time: subnet.time, round: subnet.round });
-        const outcome = execute(canister, { kind: 'timer' }, subnet.time);
+        const outcome = execute(canister, { kind: 'timer', caller: MANAGEMENT_CANISTER }, subnet.time);
         subnet.trace.complete(entry, outcome.trap === undefined ? { kind: 'replied' } : { kind: 'rejected', code: RejectCode.CanisterError, message: outcome.trap }, subnet.time);
         commit(subnet, canister, ctx, outcome, outcome.trap);
     }
+}
+
+/** The principal that made the call a call context serves; system tasks answer to the management canister. */
+function originCaller(ctx: CallContext): Principal {
+    const origin = ctx.origin;
+    return origin.kind === 'ingress' ? origin.sender : origin.kind === 'canister' ? origin.caller : MANAGEMENT_CANISTER;
 }
 
 function runAndCommit(subnet: Subnet, canister: Canister, ctx: CallContext, entry: Entry): void {

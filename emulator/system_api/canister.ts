@@ -3,6 +3,10 @@ import { ApiEnv, Ic0Function, MAX_U64, u128, u32, u64 } from './env';
 
 const STATUS_CODE = { running: 1, stopping: 2, stopped: 3 } as const;
 
+function noEnvVar(which: number | string): never {
+    throw new HostTrap(`no environment variable ${typeof which === 'number' ? `at index ${which}` : `named '${which}'`}`);
+}
+
 /** canister_*, cycles, timer, time, certified data and the other facts about the canister. */
 export function canisterApi(env: ApiEnv): Record<string, Ic0Function> {
     const self = () => env.canister.id.toUint8Array();
@@ -58,10 +62,23 @@ export function canisterApi(env: ApiEnv): Record<string, Ic0Function> {
         cost_http_request: (_request: bigint, _response: bigint, dst: number) => env.writeU128(u32(dst), 0n),
         cost_sign_with_ecdsa: (_src: number, _size: number, _curve: number, dst: number) => (env.writeU128(u32(dst), 0n), 0),
         cost_sign_with_schnorr: (_src: number, _size: number, _alg: number, dst: number) => (env.writeU128(u32(dst), 0n), 0),
-        cost_vetkd_derive_encrypted_key: (_src: number, _size: number, _curve: number, dst: number) =>
-            (env.writeU128(u32(dst), 0n), 0),
+        cost_vetkd_derive_key: (_src: number, _size: number, _curve: number, dst: number) => (env.writeU128(u32(dst), 0n), 0),
+        // No environment variables are set on emulated canisters.
+        env_var_count: () => 0,
+        env_var_name_size: (index: number) => noEnvVar(index),
+        env_var_name_copy: (index: number) => noEnvVar(index),
+        env_var_name_exists: (src: number, size: number) => (env.text(u32(src), u32(size)), 0),
+        env_var_value_size: (src: number, size: number) => noEnvVar(env.text(u32(src), u32(size))),
+        env_var_value_copy: (src: number, size: number) => noEnvVar(env.text(u32(src), u32(size))),
         debug_print: (src: number, size: number) => {
-            env.state().debugLog.push(env.text(u32(src), u32(size)));
+            // Never traps: an out-of-range message is replaced by a note (spec: "Debugging aids").
+            let text: string;
+            try {
+                text = env.text(u32(src), u32(size));
+            } catch {
+                text = `[debug_print: range [${u32(src)}, ${u32(src) + u32(size)}) is outside the heap]`;
+            }
+            env.state().debugLog.push(text);
         },
         trap: (src: number, size: number) => {
             throw new HostTrap(`Canister called \`ic0.trap\` with message: '${env.text(u32(src), u32(size))}'`);

@@ -39,6 +39,13 @@ export function messageApi(env: ApiEnv): Record<string, Ic0Function> {
         msg_caller_copy: (dst: number, offset: number, size: number) =>
             env.copyOut('ic0.msg_caller_copy', caller(), u32(dst), u32(offset), u32(size)),
         msg_reject_code: () => env.state().init.rejectCode ?? 0,
+        // Caller info exists only for callers authenticated by canister signatures: never here.
+        msg_caller_info_data_size: () => 0,
+        msg_caller_info_data_copy: (dst: number, offset: number, size: number) =>
+            env.copyOut('ic0.msg_caller_info_data_copy', new Uint8Array(), u32(dst), u32(offset), u32(size)),
+        msg_caller_info_signer_size: () => 0,
+        msg_caller_info_signer_copy: (dst: number, offset: number, size: number) =>
+            env.copyOut('ic0.msg_caller_info_signer_copy', new Uint8Array(), u32(dst), u32(offset), u32(size)),
         msg_reject_msg_size: () => rejectMessage().length,
         msg_reject_msg_copy: (dst: number, offset: number, size: number) =>
             env.copyOut('ic0.msg_reject_msg_copy', rejectMessage(), u32(dst), u32(offset), u32(size)),

@@ -128,6 +128,14 @@ describe('msg_deadline', () => {
         expect(r.deadline).toBe(0n);
     });
 
+    it('is 0 in a query method, even when a best-effort call runs it in replicated mode', async () => {
+        const { em, callee } = await withCallee();
+        const r = parseReport(await em.updateCall(await installCaller(em, { callee, method: 'deadline_query', timeoutSeconds: 30 }), 'go', EMPTY));
+        expect(r.code).toBe(0);
+        expect(readI64(r.data)).toBe(0n);
+        expect(r.deadline).toBeGreaterThan(0n); // the caller's callback still sees its own deadline
+    });
+
     it('is 0 for ingress messages and queries', async () => {
         const { em, callee } = await withCallee();
         expect(readI64(await em.updateCall(callee, 'deadline', EMPTY))).toBe(0n);

@@ -256,6 +256,9 @@ export function wrongContextModule(): Uint8Array {
     (call $call_new (i32.const 0) (call $canister_self_size) (i32.const 0) (i32.const 0)
                     (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)))
   (func (export "canister_update perform_without_new") (drop (call $call_perform)))
+  (func (export "canister_update print_out_of_range")
+    (call $debug_print (i32.const 0x7ffffff0) (i32.const 64))
+    (call $reply_bytes (i32.const 0) (i32.const 0)))
   (func (export "canister_update ok") (call $reply_bytes (i32.const 0) (i32.const 0)))`);
 }
 

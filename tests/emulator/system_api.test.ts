@@ -25,6 +25,13 @@ describe('calling the System API from the wrong context traps', () => {
         await expect(em.updateCall(id, 'ok', EMPTY)).resolves.toEqual(new Uint8Array());
     });
 
+    it('debug_print never traps, even for a range outside the heap', async () => {
+        const em = await Emulator.create();
+        const id = await em.setupCanister({ wasm: wrongContextModule() });
+        await expect(em.updateCall(id, 'print_out_of_range', EMPTY)).resolves.toEqual(new Uint8Array());
+        expect(em.logs(id).at(-1)).toMatch(/outside the heap/);
+    });
+
     it('call_new in a query', async () => {
         const em = await Emulator.create();
         const id = await em.setupCanister({ wasm: wrongContextModule() });
