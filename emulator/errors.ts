@@ -1,13 +1,4 @@
-/** Reject codes of the interface spec. */
-export const RejectCode = {
-    SysFatal: 1,
-    SysTransient: 2,
-    DestinationInvalid: 3,
-    CanisterReject: 4,
-    CanisterError: 5,
-    SysUnknown: 6
-} as const;
-export type RejectCode = (typeof RejectCode)[keyof typeof RejectCode];
+export { RejectCode } from '../spec/reject_codes';
 
 /** Bad input to the emulator's own API (unknown canister, malformed wasm, ...): state is unchanged. */
 export class EmulatorError extends Error {

@@ -4,23 +4,9 @@
  * what the caller may safely do next; use `errorClass` or the predicates rather than raw codes.
  */
 
-/** Reject codes of the IC interface spec ("Reject codes"). */
-export const RejectCode = {
-    /** Fatal system error; retrying is unlikely to help. The call did not run. */
-    SysFatal: 1,
-    /** Transient system error (e.g. a full queue). The call did not run; retry later. */
-    SysTransient: 2,
-    /** The destination does not exist or has no such method. The call did not run. */
-    DestinationInvalid: 3,
-    /** The callee rejected explicitly (`ic0.msg_reject`). It ran; earlier awaits may have committed. */
-    CanisterReject: 4,
-    /** The callee trapped or finished without replying. It ran; earlier awaits may have committed. */
-    CanisterError: 5,
-    /** Best-effort only: the system stopped waiting (timeout or load). The call may or may not have run. */
-    SysUnknown: 6
-} as const;
+import { RejectCode } from '../../spec/reject_codes';
 
-export type RejectCode = (typeof RejectCode)[keyof typeof RejectCode];
+export { RejectCode };
 
 export type CallError =
     /** Not enough liquid cycles to pay for the call and the attached cycles; nothing was sent. */

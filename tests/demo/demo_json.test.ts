@@ -1,22 +1,16 @@
 /** `npm run demo -- --json` prints one JSON document that follows scripts/demo/report.schema.json. */
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { Ajv } from 'ajv';
 
 import { ROOT } from '../../tools/build/canisters';
+import { runScript } from '../support/run_script';
 
 const schema = JSON.parse(readFileSync(join(ROOT, 'scripts', 'demo', 'report.schema.json'), 'utf8')) as object;
 const validate = new Ajv({ allErrors: true }).compile(schema);
 
-function demo(args: string[]) {
-    return spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'scripts', 'demo.ts'), ...args], {
-        cwd: ROOT,
-        encoding: 'utf8',
-        timeout: 240_000
-    });
-}
+const demo = (args: string[]) => runScript('demo.ts', args);
 
 describe('the demo', () => {
     it('--json output validates against the schema, and every scenario behaved', () => {
@@ -56,12 +50,7 @@ describe('the demo', () => {
     });
 
     it('--network local without dfx fails fast with the install hint', () => {
-        const run = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'scripts', 'demo.ts'), '--network', 'local'], {
-            cwd: ROOT,
-            encoding: 'utf8',
-            env: { ...process.env, DFX: '/nonexistent/dfx' },
-            timeout: 60_000
-        });
+        const run = runScript('demo.ts', ['--network', 'local'], { DFX: '/nonexistent/dfx' }, 60_000);
         expect(run.status).toBe(2);
         expect(run.stderr).toMatch(/dfxvm install 0\.24\.1-beta\.1/);
     });
