@@ -14,7 +14,10 @@ import { Subnet } from './subnet';
  * commit of an execution's effects. Everything is synchronous and deterministic.
  */
 
-/** The reject a best-effort caller receives when its deadline passes without a response. */
+/**
+ * The reject a best-effort caller receives when its deadline passes without a response: the
+ * replica's own text (dfinity/ic, rs/replicated_state, SystemState::time_out_callbacks tests).
+ */
 export const DEADLINE_EXPIRED_MESSAGE = 'Call deadline has expired.';
 
 export function submitIngress(subnet: Subnet, sender: Principal, to: Principal, method: string, arg: Uint8Array): number {
@@ -111,7 +114,7 @@ function deliverIngress(subnet: Subnet, m: IngressMessage): void {
 
 function deliverRequest(subnet: Subnet, m: RequestMessage): void {
     // A best-effort request past its deadline is dropped; its caller has been (or will be) told SYS_UNKNOWN.
-    if (isBestEffort(m.deadline) && subnet.time >= m.deadline) return;
+    if (isBestEffort(m.deadline) && subnet.time > m.deadline) return;
     const respond = (response: Response, refund: bigint) =>
         sendResponse(subnet, { kind: 'response', callbackId: m.callbackId, to: m.from, from: m.to, response, refund, deadline: m.deadline });
     const injected = subnet.faults.systemReject({ from: m.from.toText(), to: m.to.toText(), method: m.method });
@@ -203,10 +206,14 @@ function deliverResponse(subnet: Subnet, m: ResponseMessage): void {
     commit(subnet, canister, ctx, outcome, outcome.trap);
 }
 
-/** Best-effort callbacks whose deadline has passed get a SYS_UNKNOWN reject, delivered this round. */
+/**
+ * Best-effort callbacks whose deadline has passed get a SYS_UNKNOWN reject, delivered this round.
+ * "Passed" is strict, as in the replica (a callback expires once its deadline is before the
+ * current time; at the deadline itself it is still waiting).
+ */
 function expireCallbacks(subnet: Subnet): void {
     for (const callback of subnet.callbacks.values()) {
-        if (!isBestEffort(callback.deadline) || subnet.time < callback.deadline || subnet.expiring.has(callback.id)) continue;
+        if (!isBestEffort(callback.deadline) || subnet.time <= callback.deadline || subnet.expiring.has(callback.id)) continue;
         subnet.expiring.add(callback.id);
         // Cycles attached to the call are not refunded (refund 0).
         subnet.queue.push({

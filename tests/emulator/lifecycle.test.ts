@@ -34,7 +34,7 @@ describe('stop_canister', () => {
         const { em, caller, go } = await outstandingCall(30);
         const deadline = em.trace().find((t) => t.method === 'echo')?.deadline ?? 0n;
         const stop = em.requestStop({ canisterId: caller });
-        while (em.timeNs + 1_000_000_000n < deadline) await em.tick(1);
+        while (em.timeNs + 1_000_000_000n <= deadline) await em.tick(1);
         expect((await em.canisterStatus({ canisterId: caller })).status).toBe('stopping');
         await em.tick(1);
         expect((await em.canisterStatus({ canisterId: caller })).status).toBe('stopped');
