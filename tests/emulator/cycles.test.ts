@@ -3,7 +3,10 @@
  * msg_cycles_refunded128): what the callee does not accept comes back with the response; under
  * best-effort responses, cycles attached to a call that expires (or whose response is dropped) are lost.
  */
-import { RejectCode } from '../../emulator';
+import { IDL } from '@dfinity/candid';
+import { Principal } from '@dfinity/principal';
+
+import { Emulator, RejectCode } from '../../emulator';
 import { parseReport } from './canisters';
 import { EMPTY, installCaller, withCallee } from './setup';
 
@@ -84,5 +87,33 @@ describe('guaranteed call to a canister that does not exist', () => {
         expect(r.code).toBe(RejectCode.DestinationInvalid);
         expect(r.refunded).toBe(ATTACHED);
         expect(em.getCycleBalance(caller)).toBe(START);
+    });
+});
+
+describe('the management canister', () => {
+    it('deposit_cycles moves the attached cycles to the target canister', async () => {
+        const { em, callee } = await withCallee();
+        const payload = new Uint8Array(IDL.encode([IDL.Record({ canister_id: IDL.Principal })], [{ canister_id: callee }]));
+        const caller = await installCaller(em, { callee: Principal.fromText('aaaaa-aa'), method: 'deposit_cycles', payload, cycles: ATTACHED }, START);
+        const calleeBefore = em.getCycleBalance(callee);
+        const r = parseReport(await em.updateCall(caller, 'go', EMPTY));
+        expect(r.code).toBe(0);
+        expect(r.refunded).toBe(0n);
+        expect(em.getCycleBalance(caller)).toBe(START - ATTACHED);
+        expect(em.getCycleBalance(callee)).toBe(calleeBefore + ATTACHED);
+    });
+
+    it('raw_rand is seeded: the same seed gives the same bytes, another seed others', async () => {
+        const randomBytes = async (seed: number) => {
+            const em = await Emulator.create({ seed });
+            const caller = await installCaller(em, { callee: Principal.fromText('aaaaa-aa'), method: 'raw_rand' });
+            const r = parseReport(await em.updateCall(caller, 'go', EMPTY));
+            expect(r.code).toBe(0);
+            return Buffer.from(IDL.decode([IDL.Vec(IDL.Nat8)], r.data)[0] as Uint8Array).toString('hex');
+        };
+        const a = await randomBytes(1);
+        expect(a).toHaveLength(64);
+        expect(await randomBytes(1)).toBe(a);
+        expect(await randomBytes(2)).not.toBe(a);
     });
 });

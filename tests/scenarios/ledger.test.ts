@@ -251,3 +251,35 @@ describe('the guaranteed-response variant, for comparison', () => {
         expect(await w.ledgerActor.icrc1_balance_of(account(bob))).toBe(0n);
     });
 });
+
+describe('the ledger itself', () => {
+    it('keeps balances, blocks and its deduplication index across an upgrade', async () => {
+        const w = await deployLedgerWorld();
+        const op = ok(await w.callerActor.transfer(request(12_345n)));
+        const blocksBefore = await ledgerBlocks(w);
+        const { wasm } = await import('./world');
+        await w.em.stopCanister({ canisterId: w.ledger });
+        await w.em.upgradeCanister({ canisterId: w.ledger, wasm: wasm.ledger() });
+        await w.em.startCanister({ canisterId: w.ledger });
+        expect(await ledgerBlocks(w)).toEqual(blocksBefore);
+        expect(await w.ledgerActor.icrc1_balance_of(account(bob))).toBe(12_345n);
+        expect(await w.ledgerActor.icrc1_total_supply()).toBe(MINTED - FEE);
+        // A retry of the same transfer after the upgrade is still recognised as a duplicate.
+        const replay = await w.em.createActor<import('./world').Ledger>(
+            (await import('../../src/declarations/ledger_mock/ledger_mock.did.js')).idlFactory,
+            w.ledger,
+            { sender: w.caller }
+        ).icrc1_transfer({ from_subaccount: [], to: account(bob), amount: 12_345n, fee: [], memo: [op.memo], created_at_time: [op.created_at_time] });
+        expect(replay).toEqual({ Err: { Duplicate: { duplicate_of: (op.state as { Committed: { block: bigint } }).Committed.block } } });
+    });
+
+    it('only its controllers may mint or set faults', async () => {
+        const w = await deployLedgerWorld();
+        const { idlFactory } = await import('../../src/declarations/ledger_mock/ledger_mock.did.js');
+        const mallory = w.em.createActor<import('./world').Ledger>(idlFactory, w.ledger, { sender: Emulator.identity('mallory') });
+        await expect(mallory.mint(account(Emulator.identity('mallory')), 1n)).rejects.toThrow(/only a controller of the ledger may mint/);
+        await expect(mallory.set_faults({ commit_then_delay_rounds: 9, fail_before_commit: 9 })).rejects.toThrow(/only a controller/);
+        expect(await w.ledgerActor.icrc1_total_supply()).toBe(MINTED);
+        expect(ok(await w.callerActor.transfer(request(1n))).state).toHaveProperty('Committed'); // no fault was set
+    });
+});
