@@ -109,7 +109,7 @@ describe('the management canister', () => {
             const caller = await installCaller(em, { callee: Principal.fromText('aaaaa-aa'), method: 'raw_rand' });
             const r = parseReport(await em.updateCall(caller, 'go', EMPTY));
             expect(r.code).toBe(0);
-            return Buffer.from(IDL.decode([IDL.Vec(IDL.Nat8)], r.data)[0] as Uint8Array).toString('hex');
+            return Buffer.from(IDL.decode([IDL.Vec(IDL.Nat8)], r.data)[0] as unknown as Uint8Array).toString('hex');
         };
         const a = await randomBytes(1);
         expect(a).toHaveLength(64);
