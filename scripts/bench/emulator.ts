@@ -5,7 +5,7 @@ import { idlFactory as callerIdl } from '../../src/declarations/caller/caller.di
 import type { _SERVICE as Caller } from '../../src/declarations/caller/caller.did.js';
 import { idlFactory as calleeIdl } from '../../src/declarations/untrusted_callee/untrusted_callee.did.js';
 import type { _SERVICE as Callee } from '../../src/declarations/untrusted_callee/untrusted_callee.did.js';
-import { builtWasm } from '../../tests/support/built';
+import { builtWasm } from '../../harness/built';
 import { Measurement, median, time } from './measure';
 
 /** The emulator running this repository's Azle canisters. */

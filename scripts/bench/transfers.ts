@@ -5,7 +5,7 @@ import { idlFactory as callerIdl } from '../../src/declarations/caller/caller.di
 import type { _SERVICE as Caller } from '../../src/declarations/caller/caller.did.js';
 import { idlFactory as ledgerIdl } from '../../src/declarations/ledger_mock/ledger_mock.did.js';
 import type { _SERVICE as Ledger } from '../../src/declarations/ledger_mock/ledger_mock.did.js';
-import { builtWasm } from '../../tests/support/built';
+import { builtWasm } from '../../harness/built';
 import { Measurement, time } from './measure';
 
 const TRANSFERS = 100;
