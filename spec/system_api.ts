@@ -102,7 +102,11 @@ export const SYSTEM_API: Readonly<Record<string, Signature>> = {
 
 /**
  * Functions the replica in dfx 0.24.1-beta.1 (October 2024) does not have: the changelog dates
- * them to 2025, after that replica was cut. Bounded-wait calls (`call_with_best_effort_response`,
+ * them to 2025, after that replica was cut. Cross-checked against the replica's wasmtime linker
+ * of that era (dfinity/ic, rs/embedders/src/wasmtime_embedder/system_api.rs, the version that
+ * still gated call_with_best_effort_response and msg_deadline behind the best_effort_responses
+ * feature flag): it links every other function below, plus mint_cycles and
+ * call_cycles_add128_up_to, which nothing here imports. Bounded-wait calls (`call_with_best_effort_response`,
  * `msg_deadline`) entered the spec in 0.36.0 (2025-03-31) but that replica already had them.
  *   0.33.0 (2025-02-12): subnet_self_size, subnet_self_copy
  *   0.34.0 (2025-03-07): cost_call, cost_create_canister, cost_http_request, cost_sign_with_ecdsa,
