@@ -86,17 +86,15 @@ export class Management implements ManagementHandler {
                 if (canister.status === 'stopping') {
                     for (const stop of canister.pendingStops.splice(0)) stop.respond(false);
                 }
-                if (canister.status !== 'running') canister.version++;
+                canister.version++; // also when it was running already (spec: "Starting a canister")
                 canister.status = 'running';
                 return done();
             }
             case 'stop_canister': {
                 const canister = controlled(subnet, decode<CanisterIdRecord>(CanisterIdRecord, arg).canister_id, caller);
+                canister.version++; // every stop_canister, even on a stopped canister (spec: "Stopping a canister")
                 if (canister.status === 'stopped') return done();
-                if (canister.status === 'running') {
-                    canister.status = 'stopping';
-                    canister.version++;
-                }
+                canister.status = 'stopping';
                 canister.pendingStops.push({
                     respond: (ok) =>
                         ok
