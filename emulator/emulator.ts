@@ -23,8 +23,16 @@ import { PendingCall } from './pending_call';
 import { Response } from './subnet/messages';
 import { compileModule } from './subnet/module_cache';
 import { isIdle, runRound, submitIngress } from './subnet/scheduler';
+import { WASM_PAGE } from './subnet/stable_memory';
 import { Subnet } from './subnet/subnet';
 import { TraceEntry } from './trace';
+
+/**
+ * The IC's stable memory limit, 500 GiB
+ * (https://internetcomputer.org/docs/current/developer-docs/smart-contracts/best-practices/storage).
+ * Stable memory is sparse here, so the limit costs nothing until a canister writes that much.
+ */
+const MAX_STABLE_PAGES = BigInt((500 * 2 ** 30) / WASM_PAGE);
 
 export interface EmulatorOptions {
     /** System API the subnet offers (default: the current spec); 'dfx-0.24.1-beta.1' refuses newer imports. */
@@ -78,7 +86,7 @@ export class Emulator {
             seed: options.seed ?? 0,
             startTimeNs: BigInt((options.startTime ?? new Date('2025-01-01T00:00:00Z')).getTime()) * 1_000_000n,
             maxCallTimeoutSeconds: 300,
-            maxStablePages: 16_384n, // 1 GiB: the host's memory, not the IC's 500 GiB
+            maxStablePages: MAX_STABLE_PAGES,
             fees
         });
         this.subnet.management = new Management();

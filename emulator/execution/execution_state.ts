@@ -1,6 +1,7 @@
 import { Principal } from '@dfinity/principal';
 
 import { Closure, Deadline, Response } from '../subnet/messages';
+import { StableMemory } from '../subnet/stable_memory';
 import { Context } from './contexts';
 
 /** A call being assembled between `ic0.call_new` and `ic0.call_perform`. */
@@ -49,12 +50,10 @@ export class ExecutionState {
     messageAccepted = false;
     readonly debugLog: string[] = [];
     /**
-     * Undo log for stable memory: the original content of every 64 KiB page this execution
-     * wrote, and the size before it first grew. Stable memory can be hundreds of MiB; copying
-     * only what a message touches keeps rollback cheap.
+     * Stable memory as it was before this execution first changed it, to put back on a trap.
+     * A copy-on-write snapshot: it costs the pages this message writes, not the memory's size.
      */
-    readonly stableUndo = new Map<number, Uint8Array>();
-    stableSizeBefore: number | undefined;
+    stableBefore: StableMemory | undefined;
 
     constructor(
         readonly context: Context,

@@ -7,6 +7,7 @@ import { ImportError } from '../system_api';
 import { Canister } from '../subnet/canister';
 import { Response } from '../subnet/messages';
 import { compileModule } from '../subnet/module_cache';
+import { StableMemory } from '../subnet/stable_memory';
 import { completeStopIfDone } from '../subnet/scheduler';
 import { ManagementHandler, Subnet } from '../subnet/subnet';
 import {
@@ -165,7 +166,7 @@ function statusOf(canister: Canister): CanisterStatusResult {
         status: { [canister.status]: null } as CanisterStatusResult['status'],
         settings: { controllers: canister.controllers },
         module_hash: hash === undefined ? [] : [new Uint8Array(Buffer.from(hash, 'hex'))],
-        memory_size: BigInt(canister.memory().buffer.byteLength + canister.stable.length),
+        memory_size: BigInt(canister.memory().buffer.byteLength + canister.stable.byteLength),
         cycles: canister.cycles,
         idle_cycles_burned_per_day: 0n,
         reserved_cycles: 0n
@@ -214,7 +215,7 @@ function install(subnet: Subnet, canister: Canister, args: InstallCodeArgs, call
                 applyHook(subnet, canister, execute(canister, { kind: 'pre_upgrade', caller }, subnet.time));
             }
         } else {
-            canister.stable = new Uint8Array(0);
+            canister.stable = StableMemory.empty();
         }
         try {
             canister.instantiate(compiled);

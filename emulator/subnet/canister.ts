@@ -6,6 +6,7 @@ import { buildIc0, CanisterView, SubnetView } from '../system_api';
 import { CanisterStatusName } from '../system_api/env';
 import { CallContext } from './messages';
 import { CompiledModule } from './module_cache';
+import { StableMemory } from './stable_memory';
 
 /** The code half of a canister: its module instance and the exports that hold its state. */
 interface Code {
@@ -25,7 +26,7 @@ export interface Snapshot {
 export interface SavedInstall {
     readonly code: Code | undefined;
     readonly snapshot: Snapshot | undefined;
-    readonly stable: Uint8Array;
+    readonly stable: StableMemory;
     readonly globalTimer: bigint;
     readonly certifiedData: Uint8Array;
 }
@@ -42,7 +43,7 @@ export class Canister implements CanisterView {
     controllers: Principal[];
     status: CanisterStatusName = 'running';
     cycles: bigint;
-    stable: Uint8Array = new Uint8Array(0);
+    stable = StableMemory.empty();
     globalTimer = 0n;
     certifiedData: Uint8Array = new Uint8Array(0);
     version = 0n;
@@ -102,7 +103,7 @@ export class Canister implements CanisterView {
         return {
             code: this.code,
             snapshot: this.code === undefined ? undefined : this.snapshot(),
-            stable: this.stable.slice(), // hooks write stable memory in place
+            stable: this.stable.snapshot(),
             globalTimer: this.globalTimer,
             certifiedData: this.certifiedData
         };

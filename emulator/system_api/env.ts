@@ -2,6 +2,7 @@ import { Principal } from '@dfinity/principal';
 
 import { HostTrap } from '../errors';
 import { ExecutionState } from '../execution/execution_state';
+import { StableMemory } from '../subnet/stable_memory';
 
 export type CanisterStatusName = 'running' | 'stopping' | 'stopped';
 
@@ -9,7 +10,7 @@ export type CanisterStatusName = 'running' | 'stopping' | 'stopped';
 export interface CanisterView {
     readonly id: Principal;
     memory(): WebAssembly.Memory;
-    stable: Uint8Array;
+    stable: StableMemory;
     readonly controllers: readonly Principal[];
     readonly status: CanisterStatusName;
     readonly version: bigint;

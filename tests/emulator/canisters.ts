@@ -29,6 +29,10 @@ const IMPORTS: Record<string, string> = {
     call_perform: '(result i32)',
     canister_self_size: '(result i32)',
     canister_self_copy: '(param i32 i32 i32)',
+    stable_size: '(result i32)',
+    stable_grow: '(param i32) (result i32)',
+    stable_read: '(param i32 i32 i32)',
+    stable64_size: '(result i64)',
     stable64_grow: '(param i64) (result i64)',
     stable64_read: '(param i64 i64 i64)',
     stable64_write: '(param i64 i64 i64)',
@@ -223,6 +227,34 @@ export function statefulModule(): Uint8Array {
   (func (export "canister_update pages") (call $reply_i64 (i64.extend_i32_u (memory.size))))
   (func (export "canister_query read") (call $reply_state))
   (func (export "canister_query bump_query") (call $bump) (call $reply_state))`);
+}
+
+/**
+ * Raw access to stable memory through both APIs. Arguments are little-endian integers:
+ * grow64 (i64 pages), grow32 (i32 pages), write (i64 offset, then the bytes to write),
+ * write_then_trap (the same, then traps), read (i64 offset, i64 length, at most 64 KiB),
+ * read32 (i32 offset, i32 length). size32 and size64 take none. Numbers come back as one i64.
+ */
+export function stableModule(): Uint8Array {
+    return module(`
+  (func $arg (call $msg_arg_data_copy (i32.const 0) (i32.const 0) (call $msg_arg_data_size)))
+  (func $write_arg
+    (call $arg)
+    (call $stable64_write (i64.load (i32.const 0)) (i64.const 8) (i64.extend_i32_u (i32.sub (call $msg_arg_data_size) (i32.const 8)))))
+  (func (export "canister_update grow64") (call $arg) (call $reply_i64 (call $stable64_grow (i64.load (i32.const 0)))))
+  (func (export "canister_update grow32") (call $arg) (call $reply_i64 (i64.extend_i32_s (call $stable_grow (i32.load (i32.const 0))))))
+  (func (export "canister_query size32") (call $reply_i64 (i64.extend_i32_u (call $stable_size))))
+  (func (export "canister_query size64") (call $reply_i64 (call $stable64_size)))
+  (func (export "canister_update write") (call $write_arg) (call $reply_bytes (i32.const 0) (i32.const 0)))
+  (func (export "canister_update write_then_trap") (call $write_arg) unreachable)
+  (func (export "canister_query read")
+    (call $arg)
+    (call $stable64_read (i64.const 16) (i64.load (i32.const 0)) (i64.load (i32.const 8)))
+    (call $reply_bytes (i32.const 16) (i32.wrap_i64 (i64.load (i32.const 8)))))
+  (func (export "canister_query read32")
+    (call $arg)
+    (call $stable_read (i32.const 16) (i32.load (i32.const 0)) (i32.load (i32.const 4)))
+    (call $reply_bytes (i32.const 16) (i32.load (i32.const 4))))`);
 }
 
 /** Arms the global timer 5 s after install; each firing counts and records the time. */
