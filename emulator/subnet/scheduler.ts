@@ -5,7 +5,7 @@ import { MANAGEMENT_CANISTER } from '../ids';
 import { Entry, execute, Outcome } from '../execution/executor';
 import { Model } from '../trace';
 import { Canister } from './canister';
-import { CallContext, Callback, IngressMessage, isBestEffort, RequestMessage, Response, ResponseMessage } from './messages';
+import { CallContext, Callback, Deadline, IngressMessage, isBestEffort, RequestMessage, Response, ResponseMessage } from './messages';
 import { Subnet } from './subnet';
 
 /**
@@ -178,7 +178,7 @@ function deliverResponse(subnet: Subnet, m: ResponseMessage): void {
             closure,
             response: m.response,
             refund: m.refund,
-            deadline: callback.deadline,
+            deadline: contextDeadline(ctx),
             availableCycles: ctx.availableCycles,
             responded: ctx.responded,
             caller
@@ -193,7 +193,7 @@ function deliverResponse(subnet: Subnet, m: ResponseMessage): void {
             {
                 kind: 'cleanup',
                 closure: callback.onCleanup,
-                deadline: callback.deadline,
+                deadline: contextDeadline(ctx),
                 responded: ctx.responded,
                 caller,
                 rejectCode: 'reply' in m.response ? 0 : m.response.reject.code
@@ -244,6 +244,15 @@ function fireTimers(subnet: Subnet): void {
 }
 
 /** The principal that made the call a call context serves; system tasks answer to the management canister. */
+/**
+ * What `ic0.msg_deadline` returns in a call context's callbacks: the deadline of the call that
+ * opened the context, not of the call being answered (spec: "for update methods and their
+ * callbacks"; the replica returns the call context's deadline).
+ */
+function contextDeadline(ctx: CallContext): Deadline {
+    return ctx.origin.kind === 'canister' ? ctx.origin.deadline : 0n;
+}
+
 function originCaller(ctx: CallContext): Principal {
     const origin = ctx.origin;
     return origin.kind === 'ingress' ? origin.sender : origin.kind === 'canister' ? origin.caller : MANAGEMENT_CANISTER;

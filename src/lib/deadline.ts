@@ -3,7 +3,9 @@ import { MSG_DEADLINE_REQUEST } from './wire';
 /**
  * `ic0.msg_deadline`: in a method called with a bounded wait, the time (ns since the epoch) after
  * which the caller stops waiting (call time + timeout); 0 for unbounded-wait calls, ingress
- * messages and queries. A callee can use it to skip work its caller can no longer receive.
+ * messages and queries. It stays the same after an `await`: the code there runs in a callback,
+ * which sees the deadline of the call that started the method, not of the call it awaited.
+ * A callee can use it to skip work its caller can no longer receive.
  *
  * Needs a module built by this project's build (the rewrite answers the request below); in a
  * plain Azle build it would return the canister version instead.

@@ -110,16 +110,31 @@ describe('msg_deadline', () => {
         expect(entry.deadline).toBe(entry.sentAt + 42n * SECOND);
     });
 
-    it('is the deadline in the reply callback and in the reject callback (also after expiry)', async () => {
+    // Spec: "for update methods and their callbacks, if the method was called via a bounded-wait
+    // call"; the replica returns the deadline of the callback's call context.
+    it('in callbacks is that of the call context, not of the call being answered: 0 under ingress', async () => {
         const { em, callee } = await withCallee();
         const replied = parseReport(await em.updateCall(await installCaller(em, { callee, method: 'echo', timeoutSeconds: 7 }), 'go', EMPTY));
         const rejected = parseReport(await em.updateCall(await installCaller(em, { callee, method: 'reject', timeoutSeconds: 7 }), 'go', EMPTY));
         const expiring = await installCaller(em, { callee, method: 'echo', timeoutSeconds: 7 });
         em.makeUnresponsive(callee, 100);
         const expired = parseReport(await em.updateCall(expiring, 'go', EMPTY));
-        const deadlines = em.trace().filter((t) => t.model === 'best-effort' && t.to === callee.toText()).map((t) => t.deadline);
-        expect([replied.deadline, rejected.deadline, expired.deadline]).toEqual(deadlines);
-        expect(expired.code).toBe(RejectCode.SysUnknown);
+        expect([replied.code, rejected.code, expired.code]).toEqual([0, RejectCode.CanisterReject, RejectCode.SysUnknown]);
+        expect([replied.deadline, rejected.deadline, expired.deadline]).toEqual([0n, 0n, 0n]);
+    });
+
+    it.each([
+        ['a guaranteed call', undefined],
+        ['a best-effort call of its own', 7]
+    ])('in the callbacks of a method called with a bounded wait, after %s: the incoming deadline', async (_label, inner) => {
+        const { em, callee } = await withCallee();
+        const middle = await installCaller(em, { callee, method: 'echo', timeoutSeconds: inner });
+        const outer = await installCaller(em, { callee: middle, method: 'go', timeoutSeconds: 42 });
+        const report = parseReport(await em.updateCall(outer, 'go', EMPTY));
+        expect(report.code).toBe(0);
+        const [incoming] = em.trace().filter((t) => t.to === middle.toText() && t.method === 'go' && t.model === 'best-effort');
+        expect(incoming.deadline).toBe(incoming.sentAt + 42n * SECOND);
+        expect(parseReport(report.data).deadline).toBe(incoming.deadline); // what middle's callback saw
     });
 
     it('is 0 for a guaranteed-response call, in the callee and in the callbacks', async () => {
@@ -134,7 +149,7 @@ describe('msg_deadline', () => {
         const r = parseReport(await em.updateCall(await installCaller(em, { callee, method: 'deadline_query', timeoutSeconds: 30 }), 'go', EMPTY));
         expect(r.code).toBe(0);
         expect(readI64(r.data)).toBe(0n);
-        expect(r.deadline).toBeGreaterThan(0n); // the caller's callback still sees its own deadline
+        expect(r.deadline).toBe(0n); // the caller's callback: its own context came from ingress
     });
 
     it('is 0 for ingress messages and queries', async () => {
