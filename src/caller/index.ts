@@ -14,6 +14,7 @@ import {
 } from 'azle';
 
 import { Call, CallError, CallResult, describeCallError, errorClass, isOutcomeUnknown } from '../lib';
+import { accountKey } from '../ledger_mock/ledger';
 import { Behaviour, CalleeReply } from '../untrusted_callee/types';
 import { CallCalleeResult, CallerError, CallerStats, CallReport, Model, Outcome, Wait } from './types';
 import { Journal } from './transfers/journal';
@@ -135,14 +136,14 @@ export default class {
     /** Calls `behave(behaviour, payload)` on the callee. Attaching cycles is for controllers only. */
     @update([IDL.Principal, Behaviour, IDL.Vec(IDL.Nat8), Wait, IDL.Nat], CallCalleeResult)
     async call_callee(callee: Principal, behaviour: Behaviour, payload: Uint8Array, wait: Wait, cycles: bigint): Promise<CallCalleeResult> {
+        if (cycles > 0n && !isController(msgCaller())) {
+            return { Err: { NotAuthorized: 'only a controller of the caller may attach cycles to a call' } };
+        }
         const invalid =
             checkCanisterId(callee, 'callee') ??
             ('Bounded' in wait ? checkTimeout(wait.Bounded.timeout_seconds) : undefined) ??
             checkCycles(cycles, canisterCycleBalance());
         if (invalid !== undefined) return { Err: invalid };
-        if (cycles > 0n && !isController(msgCaller())) {
-            return { Err: { NotAuthorized: 'only a controller of the caller may attach cycles to a call' } };
-        }
         const call = start(callee, 'behave', wait).withArgs([Behaviour, IDL.Vec(IDL.Nat8)], [behaviour, payload]).withCycles(cycles);
         return { Ok: await this.track(callee, 'behave', call, cycles) };
     }
@@ -227,7 +228,6 @@ export default class {
     }
 
     private async startTransfer(request: TransferRequest, model: 'bounded' | 'unbounded'): Promise<TransferResponse> {
-        this.driver.sweepIfDue(time());
         const caller = msgCaller();
         if (!isController(caller) && !this.journal.isAuthorized(caller)) {
             return { Err: { NotAuthorized: `${caller.toText()} may not start transfers` } };
@@ -238,12 +238,15 @@ export default class {
         const invalid: CallerError | undefined = checkTransfer(request);
         if (invalid !== undefined) return { Err: invalid };
         const key = request.client_key[0];
-        const known = key === undefined ? undefined : this.journal.byClientKey(key);
+        const known = key === undefined ? undefined : this.journal.get(this.journal.byClientKey(key) ?? -1n);
         if (known !== undefined) {
+            // A client key names one request: reusing it for another is a client bug, not a retry.
+            const mismatch = differentRequest(known, request, caller, model);
+            if (mismatch !== undefined) return { Err: { InvalidArgument: `client key already used for a different transfer: ${mismatch}` } };
             // The client retried its own request: the same operation, driven by whoever already drives it.
-            const op = (await this.driver.drive(known)) ?? this.journal.get(known);
-            return op === undefined ? { Err: { InvalidArgument: 'unknown client key' } } : { Ok: op };
+            return { Ok: (await this.driver.drive(known.id)) ?? known };
         }
+        this.driver.sweepIfDue(time());
         const id = this.journal.nextId();
         const now = time();
         const op: TransferOp = {
@@ -294,6 +297,15 @@ export default class {
         this.history.insert(report.id, report);
         return report;
     }
+}
+
+/** Why `request` from `caller` is not the request that made `op`, if it is not. */
+function differentRequest(op: TransferOp, request: TransferRequest, caller: Principal, model: 'bounded' | 'unbounded'): string | undefined {
+    if (op.requested_by.toText() !== caller.toText()) return 'another principal made it';
+    if (op.amount !== request.amount) return `amount ${op.amount}, not ${request.amount}`;
+    if (accountKey(op.to) !== accountKey(request.to)) return 'another recipient';
+    if (('Bounded' in op.model) !== (model === 'bounded')) return 'the other response model';
+    return undefined;
 }
 
 /** The ICRC-1 memo that identifies operation `id` of this caller: "xfer" and the id, big-endian. */

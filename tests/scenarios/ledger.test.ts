@@ -3,9 +3,11 @@
  * same ICRC-1 idempotency key, or looked up) until its outcome is known, and nothing is paid twice
  * or lost.
  */
+import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 
 import { Emulator } from '../../emulator';
+import { idlFactory as ledgerIdlFactory } from '../../src/declarations/ledger_mock/ledger_mock.did.js';
 import { allTransfers, ledgerBlocks, memoHex } from './ledger_support';
 import { account, deployLedgerWorld, FEE, LedgerWorld, MINTED, ok, settleTransfers, stateOf, TransferOp } from './world';
 
@@ -178,12 +180,26 @@ describe('bad input changes no balance', () => {
         expect(op.state).toEqual({ Failed: { error: `InsufficientFunds: balance ${MINTED}` } });
     });
 
-    it('straight to the ledger: oversized memo, malformed account, zero amount, bad fee', async () => {
-        const base = { from_subaccount: [] as [], to: account(bob), amount: 1n, fee: [] as [], memo: [] as [], created_at_time: [] as [] };
-        expect(await w.ledgerActor.icrc1_transfer({ ...base, memo: [new Uint8Array(33)] })).toHaveProperty('Err.GenericError');
-        expect(await w.ledgerActor.icrc1_transfer({ ...base, to: { owner: bob, subaccount: [new Uint8Array(31)] } })).toHaveProperty('Err.GenericError');
-        expect(await w.ledgerActor.icrc1_transfer({ ...base, amount: 0n })).toHaveProperty('Err.GenericError');
-        expect(await w.ledgerActor.icrc1_transfer({ ...base, fee: [1n] as unknown as [] })).toEqual({ Err: { BadFee: { expected_fee: FEE } } });
+    it('straight to the ledger, from a funded account: oversized memo, malformed account, zero amount, bad fee', async () => {
+        const { idlFactory } = await import('../../src/declarations/caller/caller.did.js');
+        const asCaller = w.em.createActor<import('./world').Caller>(idlFactory, w.caller);
+        const ledgerService = ledgerIdlFactory({ IDL }) as IDL.ServiceClass;
+        const transfer = ledgerService._fields.find(([name]) => name === 'icrc1_transfer')?.[1] as IDL.FuncClass;
+        // The caller holds the funds, so send as the caller (its controllers may relay any call).
+        const send = async (arg: object) => {
+            const r = await asCaller.call_raw(w.ledger, 'icrc1_transfer', new Uint8Array(IDL.encode(transfer.argTypes, [arg])), { Unbounded: null });
+            if ('Err' in r) throw new Error(r.Err.message);
+            return IDL.decode(transfer.retTypes, new Uint8Array(r.Ok))[0];
+        };
+        const base = { from_subaccount: [], to: account(bob), amount: 1n, fee: [], memo: [], created_at_time: [] };
+        expect(await send({ ...base, memo: [new Uint8Array(33)] })).toHaveProperty('Err.GenericError');
+        expect(await send({ ...base, to: { owner: bob, subaccount: [new Uint8Array(31)] } })).toHaveProperty('Err.GenericError');
+        expect(await send({ ...base, amount: 0n })).toHaveProperty('Err.GenericError');
+        expect(await send({ ...base, fee: [1n] })).toEqual({ Err: { BadFee: { expected_fee: FEE } } });
+    });
+
+    it('a client key longer than 64 bytes', async () => {
+        expect(await w.callerActor.transfer(request(1n, new Uint8Array(65)))).toEqual({ Err: { InvalidArgument: expect.stringMatching(/64 bytes/) } });
     });
 
     it('only authorised principals may start transfers', async () => {
@@ -191,6 +207,28 @@ describe('bad input changes no balance', () => {
         const mallory = w.em.createActor<import('./world').Caller>(idlFactory, w.caller, { sender: Emulator.identity('mallory') });
         expect(await mallory.transfer(request(1n))).toHaveProperty('Err.NotAuthorized');
         expect(await allTransfers(w)).toHaveLength(1); // only the InsufficientFunds one above
+    });
+});
+
+describe('a client key names one request', () => {
+    it('reused for a different transfer: a typed error, and no second operation', async () => {
+        const w = await deployLedgerWorld();
+        const key = new Uint8Array([4, 2]);
+        const first = ok(await w.callerActor.transfer(request(1_000n, key)));
+        expect(await w.callerActor.transfer(request(1_001n, key))).toEqual({ Err: { InvalidArgument: expect.stringMatching(/different transfer: amount 1000/) } });
+        const carol = Emulator.identity('carol');
+        const toCarol = { ...request(1_000n, key), to: account(carol) };
+        expect(await w.callerActor.transfer(toCarol)).toEqual({ Err: { InvalidArgument: expect.stringMatching(/another recipient/) } });
+        expect(await w.callerActor.transfer_unbounded(request(1_000n, key))).toEqual({ Err: { InvalidArgument: expect.stringMatching(/other response model/) } });
+        // Another authorised principal cannot take over (or read) the operation by its key.
+        await w.callerActor.authorize(carol, true);
+        const { idlFactory } = await import('../../src/declarations/caller/caller.did.js');
+        const asCarol = w.em.createActor<import('./world').Caller>(idlFactory, w.caller, { sender: carol });
+        expect(await asCarol.transfer(request(1_000n, key))).toEqual({ Err: { InvalidArgument: expect.stringMatching(/another principal/) } });
+        // The same request again is the same operation.
+        expect(ok(await w.callerActor.transfer(request(1_000n, key))).id).toBe(first.id);
+        expect(await allTransfers(w)).toHaveLength(1);
+        await expectCommittedOnce(w, first.id, 1_000n);
     });
 });
 

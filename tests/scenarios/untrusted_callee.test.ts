@@ -189,6 +189,8 @@ describe('cycles', () => {
             { sender: Emulator.identity('stranger') }
         );
         expect(await stranger.call_callee(w.callee, { Echo: null }, NO_PAYLOAD, UNBOUNDED, ATTACHED)).toHaveProperty('Err.NotAuthorized');
+        // Authorisation comes first: a stranger learns nothing of the balance by asking for too much.
+        expect(await stranger.call_callee(w.callee, { Echo: null }, NO_PAYLOAD, UNBOUNDED, CALLER_CYCLES * 10n)).toHaveProperty('Err.NotAuthorized');
         expect(w.em.getCycleBalance(w.caller)).toBe(CALLER_CYCLES);
         expect(ok(await stranger.call_callee(w.callee, { Echo: null }, NO_PAYLOAD, UNBOUNDED, 0n)).outcome).toHaveProperty('Replied');
     });
