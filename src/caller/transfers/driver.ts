@@ -11,6 +11,8 @@ const MAX_BACKOFF_SECONDS = 60;
 /** How often the sweeper looks for retries whose timer was lost. */
 export const SWEEP_INTERVAL_SECONDS = 60;
 const SECOND = 1_000_000_000n;
+/** A bounded attempt (its call plus a lookup) is taken back after this many timeouts and a sweep. */
+const STALE_ATTEMPT_TIMEOUTS = 10;
 
 function backoffSeconds(attempt: number): number {
     return Math.min(2 ** Math.max(0, attempt - 1), MAX_BACKOFF_SECONDS);
@@ -22,8 +24,11 @@ function backoffSeconds(attempt: number): number {
  * operation is under way at any moment, whoever asks.
  */
 export class TransferDriver {
-    /** Operations with an attempt under way (heap: an upgrade happens only when stopped, with none). */
-    private readonly driving = new Set<string>();
+    /**
+     * Operations with an attempt under way, and when it began (heap: an upgrade happens only when
+     * stopped, with none under way).
+     */
+    private readonly driving = new Map<string, bigint>();
     private lastSweep = 0n;
 
     constructor(private readonly journal: Journal) {}
@@ -33,7 +38,7 @@ export class TransferDriver {
         const key = id.toString();
         const op = this.journal.get(id);
         if (op === undefined || isTerminal(op.state) || 'Stuck' in op.state || this.driving.has(key)) return op;
-        this.driving.add(key);
+        this.driving.set(key, time());
         try {
             return await this.attempt(op);
         } finally {
@@ -41,10 +46,14 @@ export class TransferDriver {
         }
     }
 
-    /** Schedules every unresolved operation again (after an upgrade, timers are gone). */
+    /** Schedules every unresolved operation again, each when it is due (after an upgrade, timers are gone). */
     resumeAll(): number {
+        const now = time();
         const pending = this.journal.unresolved().filter((op) => !('Stuck' in op.state));
-        for (const op of pending) this.schedule(op.id, 0);
+        for (const op of pending) {
+            const wait = 'Retrying' in op.state && op.state.Retrying.next_at > now ? op.state.Retrying.next_at - now : 0n;
+            this.schedule(op.id, Number((wait + SECOND - 1n) / SECOND));
+        }
         return pending.length;
     }
 
@@ -65,16 +74,35 @@ export class TransferDriver {
 
     resumeOverdue(now: bigint): number {
         this.lastSweep = now;
+        const sweep = BigInt(SWEEP_INTERVAL_SECONDS) * SECOND;
+        for (const op of this.journal.unresolved()) {
+            const began = this.driving.get(op.id.toString());
+            // An attempt whose message trapped after its call left its mark in `driving` (the trap
+            // undid the removal). A bounded attempt cannot legitimately last this long: take it back.
+            // Should it still be running, the next attempt repeats the same transfer: deduplicated.
+            if (began !== undefined && 'Bounded' in op.model && now - began > BigInt(STALE_ATTEMPT_TIMEOUTS * op.model.Bounded.timeout_seconds) * SECOND + sweep) {
+                this.driving.delete(op.id.toString());
+            }
+        }
         const overdue = this.journal
             .unresolved()
             .filter((op) => !this.driving.has(op.id.toString()))
-            .filter((op) => 'Pending' in op.state || ('Retrying' in op.state && op.state.Retrying.next_at + BigInt(SWEEP_INTERVAL_SECONDS) * SECOND < now));
+            .filter(
+                (op) =>
+                    'Pending' in op.state ||
+                    'InFlight' in op.state ||
+                    ('Retrying' in op.state && op.state.Retrying.next_at + sweep < now)
+            );
         for (const op of overdue) this.schedule(op.id, 0);
         return overdue.length;
     }
 
     private schedule(id: bigint, delaySeconds: number): void {
         setTimer(delaySeconds, async () => {
+            // A client's resend or a controller's retry may have made the attempt this timer was
+            // set for, and set its own timer: only the timer of the current schedule drives.
+            const op = this.journal.get(id);
+            if (op !== undefined && 'Retrying' in op.state && op.state.Retrying.next_at > time()) return;
             await this.drive(id);
         });
     }
@@ -87,10 +115,14 @@ export class TransferDriver {
         this.journal.save(op); // committed before the call goes out
 
         const outcome = await this.callLedger(op);
-        const now = time();
         const fresh = this.journal.get(op.id) ?? op;
-        this.apply(fresh, outcome, now);
-        if ('too old' === outcome.kind) await this.resolveTooOld(fresh);
+        try {
+            this.apply(fresh, outcome, time());
+            if ('too old' === outcome.kind) await this.resolveTooOld(fresh);
+        } catch (e) {
+            // A trap here would undo this message and leave the operation InFlight: record instead.
+            this.retryLater(fresh, `after attempt ${attempt}: ${String(e)}`);
+        }
         this.journal.save(fresh);
         if ('Retrying' in fresh.state) this.schedule(fresh.id, backoffSeconds(attempt));
         return fresh;
@@ -130,15 +162,24 @@ export class TransferDriver {
                 return;
             case 'retry':
                 this.journal.note(op, `attempt ${attempt}: ${outcome.error}`);
-                if ('Unbounded' in op.model) {
-                    // A guaranteed response is final: the ledger trapped or the call was never executed.
+                if ('Unbounded' in op.model && !outcome.maybeExecuted) {
+                    // A guaranteed response that proves nothing moved: not executed, or the ledger's
+                    // message trapped (rolled back) or rejected. Final.
                     op.state = { Failed: { error: outcome.error } };
                     op.resolved_at = [now];
-                } else if (attempt >= this.journal.settings.max_attempts) {
-                    op.state = { Stuck: { last_error: outcome.error } };
                 } else {
-                    op.state = { Retrying: { attempt, next_at: now + BigInt(backoffSeconds(attempt)) * 1_000_000_000n, last_error: outcome.error } };
+                    this.retryLater(op, outcome.error);
                 }
+        }
+    }
+
+    /** Another attempt after the backoff, or Stuck once the attempts are spent. */
+    private retryLater(op: TransferOp, error: string): void {
+        const attempt = op.attempts;
+        if (attempt >= this.journal.settings.max_attempts) {
+            op.state = { Stuck: { last_error: error } };
+        } else {
+            op.state = { Retrying: { attempt, next_at: time() + BigInt(backoffSeconds(attempt)) * SECOND, last_error: error } };
         }
     }
 
@@ -154,9 +195,8 @@ export class TransferDriver {
             op.resolved_at = [time()];
             this.journal.note(op, block === undefined ? 'lookup: not on the ledger' : `lookup: found in block ${block}`);
         } catch (e) {
-            const attempt = op.attempts;
-            op.state = { Retrying: { attempt, next_at: time() + BigInt(backoffSeconds(attempt)) * 1_000_000_000n, last_error: String(e) } };
             this.journal.note(op, String(e));
+            this.retryLater(op, String(e));
         }
     }
 }

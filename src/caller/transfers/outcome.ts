@@ -1,4 +1,4 @@
-import { CallError, CallResult, describeCallError, errorClass } from '../../lib';
+import { CallError, CallResult, describeCallError, errorClass, isOutcomeUnknown } from '../../lib';
 import { TransferError, TransferResult } from '../../ledger_mock/icrc1';
 
 /** What one ledger call told us about the transfer. */
@@ -6,8 +6,12 @@ export type AttemptOutcome =
     | { kind: 'committed'; block: bigint }
     /** The ledger executed the transfer and refused it: nothing moved, and retrying will not help. */
     | { kind: 'refused'; error: string }
-    /** The transfer may or may not be on the ledger (or certainly is not yet): try again with the same key. */
-    | { kind: 'retry'; error: string }
+    /**
+     * The transfer may or may not be on the ledger (or certainly is not yet): try again with the
+     * same key. `maybeExecuted`: the ledger may have run it (SYS_UNKNOWN, an undecodable reply, a
+     * response lost in the cleanup callback), so even a guaranteed-response call must not give up.
+     */
+    | { kind: 'retry'; error: string; maybeExecuted: boolean }
     /** The created_at_time left ICRC-1's window: only a lookup can tell whether it was committed. */
     | { kind: 'too old' };
 
@@ -25,13 +29,15 @@ export function classify(result: CallResult<TransferResult>): AttemptOutcome {
 
 function callFailure(error: CallError): AttemptOutcome {
     // CleanReject: not executed. OutcomeUnknown: maybe executed. Failed: the ledger ran and trapped or
-    // rejected, possibly after committing. All three are safe to retry with the same key.
-    return { kind: 'retry', error: `${errorClass(error)}: ${describeCallError(error)}` };
+    // rejected (a trap rolls its message back: ICRC-1 transfers commit in one message), or it
+    // replied and the reply was lost to us. All are safe to retry with the same key.
+    const maybeExecuted = isOutcomeUnknown(error) || error.kind === 'CandidDecodeFailed' || error.kind === 'CleanupCallback';
+    return { kind: 'retry', error: `${errorClass(error)}: ${describeCallError(error)}`, maybeExecuted };
 }
 
 function ledgerError(error: TransferError): AttemptOutcome {
     if ('Duplicate' in error) return { kind: 'committed', block: error.Duplicate.duplicate_of };
-    if ('TemporarilyUnavailable' in error) return { kind: 'retry', error: 'ledger temporarily unavailable' };
+    if ('TemporarilyUnavailable' in error) return { kind: 'retry', error: 'ledger temporarily unavailable', maybeExecuted: false };
     if ('TooOld' in error) return { kind: 'too old' };
     return { kind: 'refused', error: describeTransferError(error) };
 }
