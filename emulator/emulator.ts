@@ -87,6 +87,8 @@ export class Emulator {
             startTimeNs: BigInt((options.startTime ?? new Date('2025-01-01T00:00:00Z')).getTime()) * 1_000_000n,
             maxCallTimeoutSeconds: 300,
             maxStablePages: MAX_STABLE_PAGES,
+            // The replica's STOP_CANISTER_TIMEOUT_DURATION (dfinity/ic, rs/config execution_environment.rs).
+            stopTimeoutNs: 300n * 1_000_000_000n,
             fees
         });
         this.subnet.management = new Management();

@@ -85,7 +85,7 @@ export class Management implements ManagementHandler {
             case 'start_canister': {
                 const canister = controlled(subnet, decode<CanisterIdRecord>(CanisterIdRecord, arg).canister_id, caller);
                 if (canister.status === 'stopping') {
-                    for (const stop of canister.pendingStops.splice(0)) stop.respond(false);
+                    for (const stop of canister.pendingStops.splice(0)) stop.respond('cancelled');
                 }
                 canister.version++; // also when it was running already (spec: "Starting a canister")
                 canister.status = 'running';
@@ -97,10 +97,14 @@ export class Management implements ManagementHandler {
                 if (canister.status === 'stopped') return done();
                 canister.status = 'stopping';
                 canister.pendingStops.push({
-                    respond: (ok) =>
-                        ok
-                            ? done()
-                            : respond({ reject: { code: RejectCode.CanisterReject, message: `Canister ${canister.idText} was started before it stopped` } }, cycles)
+                    expiresAt: subnet.time + subnet.config.stopTimeoutNs,
+                    respond: (outcome) => {
+                        // The replica's answers: CanisterStoppingCancelled (a CANISTER_ERROR) and
+                        // StopCanisterRequestTimeout (a SYS_TRANSIENT).
+                        if (outcome === 'stopped') done();
+                        else if (outcome === 'cancelled') done({ reject: { code: RejectCode.CanisterError, message: `Canister ${canister.idText}'s stop request was cancelled.` } });
+                        else done({ reject: { code: RejectCode.SysTransient, message: `Canister ${canister.idText}'s stop request timed out.` } });
+                    }
                 });
                 completeStopIfDone(canister);
                 return;

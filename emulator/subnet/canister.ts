@@ -31,6 +31,13 @@ export interface SavedInstall {
     readonly certifiedData: Uint8Array;
 }
 
+/** A stop_canister call waiting for the canister to stop. */
+export interface PendingStop {
+    /** Virtual time after which the system gives the request up (the canister stays Stopping). */
+    readonly expiresAt: bigint;
+    respond(outcome: 'stopped' | 'cancelled' | 'timed out'): void;
+}
+
 const EMPTY_MEMORY = new WebAssembly.Memory({ initial: 0 });
 
 /**
@@ -50,8 +57,8 @@ export class Canister implements CanisterView {
     /** Increases with every install, reinstall and upgrade. */
     moduleVersion = 0;
     readonly callContexts = new Map<number, CallContext>();
-    /** Origins of stop_canister calls to answer once the canister is stopped. */
-    readonly pendingStops: { respond: (ok: boolean) => void }[] = [];
+    /** stop_canister calls to answer once the canister is stopped, each until its time runs out. */
+    pendingStops: PendingStop[] = [];
     /** The execution under way, if any: the System API reads it. */
     current: ExecutionState | undefined;
     /** Fault injection: rounds during which the canister executes nothing. */

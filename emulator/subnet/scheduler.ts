@@ -37,6 +37,7 @@ export function runRound(subnet: Subnet): void {
     subnet.time += subnet.config.roundStepNs;
     fireTimers(subnet);
     expireCallbacks(subnet);
+    expireStopRequests(subnet);
     const batch = subnet.queue;
     subnet.queue = [];
     const waiting = [];
@@ -348,5 +349,18 @@ export function completeStopIfDone(canister: Canister): void {
     if (canister.status !== 'stopping' || canister.callContexts.size > 0) return;
     canister.status = 'stopped';
     canister.version++;
-    for (const stop of canister.pendingStops.splice(0)) stop.respond(true);
+    for (const stop of canister.pendingStops.splice(0)) stop.respond('stopped');
+}
+
+/**
+ * A stop_canister request not answered within the replica's timeout (5 minutes) fails with
+ * SYS_TRANSIENT; the canister stays Stopping, and Stopped follows when its call contexts close.
+ */
+function expireStopRequests(subnet: Subnet): void {
+    for (const canister of subnet.canisters.values()) {
+        if (canister.pendingStops.length === 0) continue;
+        const expired = canister.pendingStops.filter((stop) => subnet.time > stop.expiresAt);
+        canister.pendingStops = canister.pendingStops.filter((stop) => subnet.time <= stop.expiresAt);
+        for (const stop of expired) stop.respond('timed out');
+    }
 }

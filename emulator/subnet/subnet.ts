@@ -20,6 +20,8 @@ export interface SubnetConfig {
     readonly startTimeNs: bigint;
     readonly maxCallTimeoutSeconds: number;
     readonly maxStablePages: bigint;
+    /** How long a stop_canister request waits for the canister to stop before it fails. */
+    readonly stopTimeoutNs: bigint;
     readonly fees: { readonly callBase: bigint; readonly callPerByte: bigint };
 }
 

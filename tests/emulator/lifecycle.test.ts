@@ -19,15 +19,30 @@ async function outstandingCall(timeoutSeconds?: number) {
 describe('stop_canister', () => {
     it('with a guaranteed call outstanding, the caller stays Stopping until the call closes', async () => {
         const { em, caller, callee, go } = await outstandingCall();
-        const stop = em.requestStop({ canisterId: caller });
+        const first = em.requestStop({ canisterId: caller });
         await em.tick(600);
         expect((await em.canisterStatus({ canisterId: caller })).status).toBe('stopping');
-        expect(stop.status).toBe('pending');
+        expect(first.status).toBe('rejected'); // the request gave up after 5 minutes (see below)
+        const second = em.requestStop({ canisterId: caller });
         em.makeUnresponsive(callee, 0); // the callee answers now
         await em.tick(3);
-        expect(stop.status).toBe('replied');
+        expect(second.status).toBe('replied');
         expect((await em.canisterStatus({ canisterId: caller })).status).toBe('stopped');
         expect(parseReport(go.result()).code).toBe(0); // the response was still delivered while stopping
+    });
+
+    // The replica's STOP_CANISTER_TIMEOUT_DURATION: the request fails with SYS_TRANSIENT
+    // (StopCanisterRequestTimeout); the canister itself stays Stopping.
+    it('a stop request not answered within 5 minutes fails with SYS_TRANSIENT; the canister stays Stopping', async () => {
+        const { em, caller } = await outstandingCall();
+        const stop = em.requestStop({ canisterId: caller });
+        await em.tick(1); // the request reaches the management canister
+        await em.tick(300);
+        expect(stop.status).toBe('pending'); // 300 s after it arrived it still waits
+        await em.tick(1);
+        expect(stop.status).toBe('rejected');
+        expect(() => stop.result()).toThrow(expect.objectContaining({ rejectCode: RejectCode.SysTransient, message: expect.stringMatching(/stop request timed out/) }));
+        expect((await em.canisterStatus({ canisterId: caller })).status).toBe('stopping');
     });
 
     it('with only best-effort calls outstanding, the caller reaches Stopped once the deadline passes', async () => {
@@ -49,6 +64,7 @@ describe('stop_canister', () => {
         await expect(em.updateCall(caller, 'go', EMPTY)).rejects.toThrow(/is stopping/);
         await em.startCanister({ canisterId: caller });
         expect(stop.status).toBe('rejected');
+        expect(() => stop.result()).toThrow(expect.objectContaining({ rejectCode: RejectCode.CanisterError, message: expect.stringMatching(/stop request was cancelled/) }));
         expect((await em.canisterStatus({ canisterId: caller })).status).toBe('running');
     });
 
