@@ -124,6 +124,7 @@ export class Management implements ManagementHandler {
                 return done();
             }
             case 'deposit_cycles': {
+                onlyCanisters(subnet, caller, method);
                 existing(subnet, decode<CanisterIdRecord>(CanisterIdRecord, arg).canister_id).cycles += cycles;
                 return respond(EMPTY_REPLY, 0n);
             }
@@ -133,11 +134,17 @@ export class Management implements ManagementHandler {
                 return done();
             }
             case 'raw_rand':
+                onlyCanisters(subnet, caller, method);
                 return done(reply([IDL.Vec(IDL.Nat8)], [subnet.prng.bytes(32)]));
             default:
                 throw new Rejection(RejectCode.DestinationInvalid, `Management canister has no method '${method}'`);
         }
     }
+}
+
+/** Spec: raw_rand and deposit_cycles "cannot be called by external users via ingress messages". */
+function onlyCanisters(subnet: Subnet, caller: Principal, method: string): void {
+    if (subnet.canister(caller) === undefined) throw new Rejection(RejectCode.CanisterReject, `Only canisters can call ic00 method ${method}`);
 }
 
 function controllersOf(settings: [] | [{ controllers: [] | [Principal[]] }], caller: Principal): Principal[] {
@@ -226,6 +233,8 @@ function install(subnet: Subnet, canister: Canister, args: InstallCodeArgs, call
         } catch (e) {
             if (e instanceof ImportError) throw new Rejection(RejectCode.CanisterError, e.message);
             throw new Rejection(RejectCode.CanisterError, `Error from Canister ${canister.idText}: instantiation failed: ${(e as Error).message}`);
+        } finally {
+            for (const line of canister.startLog.splice(0)) subnet.logs.push({ canister: canister.idText, time: subnet.time, line });
         }
         canister.globalTimer = 0n; // a new module starts without a timer
         const hook = mode === 'upgrade' ? 'post_upgrade' : 'init';

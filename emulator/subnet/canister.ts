@@ -51,6 +51,7 @@ export class Canister implements CanisterView {
     status: CanisterStatusName = 'running';
     cycles: bigint;
     stable = StableMemory.empty();
+    readonly startLog: string[] = [];
     globalTimer = 0n;
     certifiedData: Uint8Array = new Uint8Array(0);
     version = 0n;
@@ -95,6 +96,7 @@ export class Canister implements CanisterView {
         this.code = undefined;
         try {
             this.code = this.newInstance(compiled);
+            if (compiled.start !== undefined) this.callExport(compiled.start);
         } catch (e) {
             this.code = previous;
             throw e;

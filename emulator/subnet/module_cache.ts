@@ -13,6 +13,8 @@ export interface CompiledModule {
     readonly table: string | undefined;
     /** Export name of the linear memory, or undefined for a module without one. */
     readonly memory: string | undefined;
+    /** Export name of the start function, run after instantiation; undefined if there is none. */
+    readonly start: string | undefined;
 }
 
 const cache = new Map<string, CompiledModule>();
@@ -37,7 +39,8 @@ export function compileModule(wasm: Uint8Array): CompiledModule {
             exports: new Set(WebAssembly.Module.exports(module).map((e) => e.name)),
             mutableGlobals: instrumented.mutableGlobals,
             table: instrumented.table,
-            memory: instrumented.memory
+            memory: instrumented.memory,
+            start: instrumented.start
         };
     } catch (e) {
         throw new EmulatorError(`invalid wasm module: ${(e as Error).message}`);

@@ -53,7 +53,11 @@ export function canisterApi(env: ApiEnv): Record<string, Ic0Function> {
             instructions += 1_000n;
             return instructions;
         },
-        in_replicated_execution: () => (env.state().context === 'NRQ' || env.state().context === 'F' ? 0 : 1),
+        // Allowed in the start function too (spec: "* s"), which runs replicated, at install.
+        in_replicated_execution: () => {
+            const s = env.current();
+            return s !== undefined && (s.context === 'NRQ' || s.context === 'F') ? 0 : 1;
+        },
         certified_data_set: (src: number, size: number) => {
             if (u32(size) > 32) throw new HostTrap('ic0.certified_data_set: at most 32 bytes may be certified');
             env.state().certifiedData = env.read(u32(src), u32(size));
@@ -78,7 +82,11 @@ export function canisterApi(env: ApiEnv): Record<string, Ic0Function> {
             } catch {
                 text = `[debug_print: range [${u32(src)}, ${u32(src) + u32(size)}) is outside the heap]`;
             }
-            env.state().debugLog.push(text);
+            // The start function has no execution state (spec: "* s" allows it): its lines go
+            // to the log of the install that runs it.
+            const s = env.current();
+            if (s !== undefined) s.debugLog.push(text);
+            else env.canister.startLog.push(text);
         },
         trap: (src: number, size: number) => {
             throw new HostTrap(`Canister called \`ic0.trap\` with message: '${env.text(u32(src), u32(size))}'`);

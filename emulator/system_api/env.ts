@@ -11,6 +11,8 @@ export interface CanisterView {
     readonly id: Principal;
     memory(): WebAssembly.Memory;
     stable: StableMemory;
+    /** Lines the wasm start function printed, for the install to log. */
+    readonly startLog: string[];
     readonly controllers: readonly Principal[];
     readonly status: CanisterStatusName;
     readonly version: bigint;
@@ -33,7 +35,7 @@ export class ApiEnv {
         readonly canister: CanisterView,
         readonly subnet: SubnetView,
         /** The execution under way; undefined while the wasm start function runs. */
-        private readonly current: () => ExecutionState | undefined
+        readonly current: () => ExecutionState | undefined
     ) {}
 
     state(): ExecutionState {

@@ -20,9 +20,15 @@ export function messageApi(env: ApiEnv): Record<string, Ic0Function> {
         if (s.responded) throw new HostTrap(`ic0.${name}: the call has already been replied to or rejected`);
         return s;
     };
+    /** Spec: once the call is responded to, its cycles went back to the caller: none are available. */
+    const available = (): bigint => {
+        const s = env.state();
+        return s.responded ? 0n : s.available;
+    };
     const accept = (max: bigint): bigint => {
         const s = env.state();
-        const amount = max < s.available ? max : s.available;
+        const left = available();
+        const amount = max < left ? max : left;
         s.accepted += amount;
         return amount;
     };
@@ -69,8 +75,8 @@ export function messageApi(env: ApiEnv): Record<string, Ic0Function> {
             const s = respond('msg_reject');
             s.response = { reject: { code: RejectCode.CanisterReject, message: env.text(u32(src), u32(size)) } };
         },
-        msg_cycles_available: () => fitsU64('msg_cycles_available', env.state().available),
-        msg_cycles_available128: (dst: number) => env.writeU128(u32(dst), env.state().available),
+        msg_cycles_available: () => fitsU64('msg_cycles_available', available()),
+        msg_cycles_available128: (dst: number) => env.writeU128(u32(dst), available()),
         msg_cycles_refunded: () => fitsU64('msg_cycles_refunded', env.state().init.refunded ?? 0n),
         msg_cycles_refunded128: (dst: number) => env.writeU128(u32(dst), env.state().init.refunded ?? 0n),
         msg_cycles_accept: (max: bigint) => accept(BigInt.asUintN(64, max)),

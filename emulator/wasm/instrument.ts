@@ -4,6 +4,7 @@ import { Reader, sections, SectionId, skipConstExpr, skipLimits, WasmFormatError
 export const GLOBAL_EXPORT_PREFIX = '__host_global_';
 export const TABLE_EXPORT = '__host_table';
 export const MEMORY_EXPORT = '__host_memory';
+export const START_EXPORT = '__host_start';
 
 export interface Instrumented {
     readonly wasm: Uint8Array;
@@ -13,6 +14,8 @@ export interface Instrumented {
     readonly table: string | undefined;
     /** Export name of memory 0, if the module has one. */
     readonly memory: string | undefined;
+    /** Export name of the start function, if the module has one: the host calls it after instantiation. */
+    readonly start: string | undefined;
 }
 
 interface ModuleShape {
@@ -92,7 +95,7 @@ function shape(bytes: Uint8Array): ModuleShape {
 export function instrument(bytes: Uint8Array): Instrumented {
     const s = shape(bytes);
     for (const name of s.exportNames) {
-        if (name.startsWith(GLOBAL_EXPORT_PREFIX) || name === TABLE_EXPORT || name === MEMORY_EXPORT) {
+        if (name.startsWith(GLOBAL_EXPORT_PREFIX) || name === TABLE_EXPORT || name === MEMORY_EXPORT || name === START_EXPORT) {
             throw new WasmFormatError(`the module already exports ${name}`);
         }
     }
@@ -116,8 +119,26 @@ export function instrument(bytes: Uint8Array): Instrumented {
         added.push(...writeName(MEMORY_EXPORT), 0x02, 0x00);
         count++;
     }
-    if (count === 0) return { wasm: bytes, mutableGlobals, table, memory };
+    // The start function becomes an export the host calls once the instance exists, as the
+    // replica runs it as a step of its own: it may call debug_print, which reads the heap.
+    const all = sections(bytes);
+    const startSection = all.find((x) => x.id === SectionId.Start);
+    let start: string | undefined;
+    if (startSection !== undefined) {
+        start = START_EXPORT;
+        added.push(...writeName(START_EXPORT), 0x00, ...writeU32(new Reader(bytes, startSection.start, startSection.end).u32()));
+        count++;
+        const rest = new Uint8Array(bytes.length - (startSection.end - startSection.headerStart));
+        rest.set(bytes.subarray(0, startSection.headerStart), 0);
+        rest.set(bytes.subarray(startSection.end), startSection.headerStart);
+        return withExports(rest, added, count, { mutableGlobals, table, memory, start });
+    }
+    if (count === 0) return { wasm: bytes, mutableGlobals, table, memory, start };
+    return withExports(bytes, added, count, { mutableGlobals, table, memory, start });
+}
 
+/** Appends `count` export entries (`added`, encoded) to the module's export section, creating it if needed. */
+function withExports(bytes: Uint8Array, added: number[], count: number, names: Omit<Instrumented, 'wasm'>): Instrumented {
     const all = sections(bytes);
     const exportSection = all.find((x) => x.id === SectionId.Export);
     let before: Uint8Array;
@@ -142,5 +163,5 @@ export function instrument(bytes: Uint8Array): Instrumented {
     out.set(before, 0);
     out.set(section, before.length);
     out.set(after, before.length + section.length);
-    return { wasm: out, mutableGlobals, table, memory };
+    return { wasm: out, ...names };
 }

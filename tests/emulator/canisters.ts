@@ -72,7 +72,8 @@ export function module(body: string): Uint8Array {
 /**
  * A callee with one behaviour per method:
  * echo (replies with its argument), reject, trap, no_reply, deadline (replies msg_deadline),
- * accept_all (accepts every attached cycle, then replies with the amount), accept_none.
+ * accept_all (accepts every attached cycle, then replies with the amount), accept_none,
+ * reply_then_accept (tries to accept after replying; late_cycles reports what it saw).
  */
 export function calleeModule(): Uint8Array {
     return module(`
@@ -89,7 +90,20 @@ export function calleeModule(): Uint8Array {
     (call $msg_cycles_available128 (i32.const 100))
     (call $msg_cycles_accept128 (i64.load (i32.const 108)) (i64.load (i32.const 100)) (i32.const 200))
     (call $reply_bytes (i32.const 200) (i32.const 8)))
-  (func (export "canister_update accept_none") (call $reply_bytes (i32.const 0) (i32.const 0)))`);
+  (func (export "canister_update accept_none") (call $reply_bytes (i32.const 0) (i32.const 0)))
+  ;; Replies, then asks what is available and accepts it all; the query reports both (low 64 bits).
+  (global $late_available (mut i64) (i64.const -1))
+  (global $late_accepted (mut i64) (i64.const -1))
+  (func (export "canister_update reply_then_accept")
+    (call $reply_bytes (i32.const 0) (i32.const 0))
+    (call $msg_cycles_available128 (i32.const 100))
+    (global.set $late_available (i64.load (i32.const 100)))
+    (call $msg_cycles_accept128 (i64.const 0) (i64.const 1000000000000) (i32.const 200))
+    (global.set $late_accepted (i64.load (i32.const 200))))
+  (func (export "canister_query late_cycles")
+    (i64.store (i32.const 300) (global.get $late_available))
+    (i64.store (i32.const 308) (global.get $late_accepted))
+    (call $reply_bytes (i32.const 300) (i32.const 16)))`);
 }
 
 /**

@@ -7,7 +7,7 @@ import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 
 import { Emulator, RejectCode } from '../../emulator';
-import { parseReport } from './canisters';
+import { parseReport, readI64 } from './canisters';
 import { EMPTY, installCaller, withCallee } from './setup';
 
 const START = 1_000_000_000_000n;
@@ -46,6 +46,17 @@ describe.each([
         const { em, caller } = await setup('accept_none', timeoutSeconds);
         expect(parseReport(await em.updateCall(caller, 'go', EMPTY)).refunded).toBe(ATTACHED);
         expect(em.getCycleBalance(caller)).toBe(START);
+    });
+
+    // Spec, msg_cycles_available: "When the call is responded to (reply or reject), all available
+    // cycles are refunded to the caller, and this will return 0."
+    it('after replying, none are available and none can be accepted', async () => {
+        const { em, caller, callee, calleeStart } = await setup('reply_then_accept', timeoutSeconds);
+        expect(parseReport(await em.updateCall(caller, 'go', EMPTY)).refunded).toBe(ATTACHED);
+        expect(em.getCycleBalance(caller)).toBe(START);
+        expect(em.getCycleBalance(callee)).toBe(calleeStart);
+        const late = await em.queryCall(callee, 'late_cycles', EMPTY);
+        expect([readI64(late.slice(0, 8)), readI64(late.slice(8, 16))]).toEqual([0n, 0n]);
     });
 
     it('a trap in the callee refunds everything, including what it had accepted', async () => {

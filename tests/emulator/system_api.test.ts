@@ -32,6 +32,37 @@ describe('calling the System API from the wrong context traps', () => {
         expect(em.logs(id).at(-1)).toMatch(/outside the heap/);
     });
 
+    // Spec: both are marked "* s", callable from the wasm start function as well.
+    it('the start function may print and ask whether it runs replicated', async () => {
+        const em = await Emulator.create();
+        const id = await em.createCanister();
+        const wasm = wat(`(module
+          (import "ic0" "debug_print" (func $print (param i32 i32)))
+          (import "ic0" "in_replicated_execution" (func $replicated (result i32)))
+          (import "ic0" "msg_reply" (func $reply))
+          (import "ic0" "msg_reply_data_append" (func $append (param i32 i32)))
+          (memory 1)
+          (data (i32.const 0) "starting")
+          (global $seen (mut i32) (i32.const -1))
+          (func $start (call $print (i32.const 0) (i32.const 8)) (global.set $seen (call $replicated)))
+          (start $start)
+          (func (export "canister_query seen")
+            (i32.store (i32.const 100) (global.get $seen))
+            (call $append (i32.const 100) (i32.const 4))
+            (call $reply)))`);
+        await em.installCode({ canisterId: id, wasm });
+        expect(em.logs(id)).toContain('starting');
+        expect(await em.queryCall(id, 'seen', EMPTY)).toEqual(new Uint8Array([1, 0, 0, 0]));
+    });
+
+    it('a start function that traps fails the install and leaves the canister empty', async () => {
+        const em = await Emulator.create();
+        const id = await em.createCanister();
+        const wasm = wat(`(module (memory 1) (func $start unreachable) (start $start) (func (export "canister_update ok")))`);
+        await expect(em.installCode({ canisterId: id, wasm })).rejects.toMatchObject({ rejectCode: RejectCode.CanisterError });
+        expect((await em.canisterStatus({ canisterId: id })).moduleHash).toBeUndefined();
+    });
+
     it('call_new in a query', async () => {
         const em = await Emulator.create();
         const id = await em.setupCanister({ wasm: wrongContextModule() });
@@ -73,6 +104,19 @@ describe('System API profiles', () => {
         const id = await em.createCanister();
         const wasm = wat(`(module (import "env" "f" (func)) (memory 1))`);
         await expect(em.installCode({ canisterId: id, wasm })).rejects.toThrow(/'f' from 'env'/);
+    });
+});
+
+describe('the management canister', () => {
+    // Spec: raw_rand and deposit_cycles "cannot be called by external users via ingress messages".
+    it.each(['raw_rand', 'deposit_cycles'])('refuses %s from ingress', async (method) => {
+        const em = await Emulator.create();
+        const id = await em.createCanister();
+        const arg = method === 'raw_rand' ? IDL.encode([], []) : IDL.encode([IDL.Record({ canister_id: IDL.Principal })], [{ canister_id: id }]);
+        await expect(em.updateCall(Principal.fromText('aaaaa-aa'), method, new Uint8Array(arg))).rejects.toMatchObject({
+            rejectCode: RejectCode.CanisterReject,
+            message: expect.stringMatching(`Only canisters can call ic00 method ${method}`)
+        });
     });
 });
 
