@@ -40,7 +40,10 @@ export interface Callback {
     readonly onCleanup: Closure | undefined;
     readonly deadline: Deadline;
     readonly attachedCycles: bigint;
-    /** The canister's code version when the call was made (responses to older code are rejected). */
+    /**
+     * The canister's code version when the call was made. Informational: as on the IC, a response
+     * that arrives after an upgrade runs its callback on the new code (why one stops first).
+     */
     readonly moduleVersion: number;
 }
 
@@ -86,4 +89,21 @@ export type IngressStatus =
 
 export function isBestEffort(deadline: Deadline): boolean {
     return deadline !== 0n;
+}
+
+const SECOND = 1_000_000_000n;
+
+/**
+ * The replica keeps deadlines in whole seconds (CoarseTime::floor): a call's deadline is
+ * floor(time + timeout), and a message or callback expires once its deadline is before the
+ * current time floored the same way.
+ */
+export function coarseDeadline(timeNs: bigint, timeoutSeconds: number): Deadline {
+    const exact = timeNs + BigInt(timeoutSeconds) * SECOND;
+    return exact - (exact % SECOND);
+}
+
+/** True once `deadline` is before the current coarse time (a best-effort deadline has passed). */
+export function deadlinePassed(deadline: Deadline, timeNs: bigint): boolean {
+    return isBestEffort(deadline) && deadline < timeNs - (timeNs % SECOND);
 }

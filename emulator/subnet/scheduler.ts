@@ -5,7 +5,7 @@ import { MANAGEMENT_CANISTER } from '../ids';
 import { Entry, execute, Outcome } from '../execution/executor';
 import { Model } from '../trace';
 import { Canister } from './canister';
-import { CallContext, Callback, Deadline, IngressMessage, isBestEffort, RequestMessage, Response, ResponseMessage } from './messages';
+import { CallContext, Callback, Deadline, deadlinePassed, IngressMessage, isBestEffort, RequestMessage, Response, ResponseMessage } from './messages';
 import { Subnet } from './subnet';
 
 /**
@@ -115,7 +115,7 @@ function deliverIngress(subnet: Subnet, m: IngressMessage): void {
 
 function deliverRequest(subnet: Subnet, m: RequestMessage): void {
     // A best-effort request past its deadline is dropped; its caller has been (or will be) told SYS_UNKNOWN.
-    if (isBestEffort(m.deadline) && subnet.time > m.deadline) return;
+    if (deadlinePassed(m.deadline, subnet.time)) return;
     const respond = (response: Response, refund: bigint) =>
         sendResponse(subnet, { kind: 'response', callbackId: m.callbackId, to: m.from, from: m.to, response, refund, deadline: m.deadline });
     const injected = subnet.faults.systemReject({ from: m.from.toText(), to: m.to.toText(), method: m.method });
@@ -209,12 +209,12 @@ function deliverResponse(subnet: Subnet, m: ResponseMessage): void {
 
 /**
  * Best-effort callbacks whose deadline has passed get a SYS_UNKNOWN reject, delivered this round.
- * "Passed" is strict, as in the replica (a callback expires once its deadline is before the
- * current time; at the deadline itself it is still waiting).
+ * "Passed" is strict and in whole seconds, as in the replica (a callback expires once its deadline
+ * is before the current time floored to the second; at the deadline itself it is still waiting).
  */
 function expireCallbacks(subnet: Subnet): void {
     for (const callback of subnet.callbacks.values()) {
-        if (!isBestEffort(callback.deadline) || subnet.time <= callback.deadline || subnet.expiring.has(callback.id)) continue;
+        if (!deadlinePassed(callback.deadline, subnet.time) || subnet.expiring.has(callback.id)) continue;
         subnet.expiring.add(callback.id);
         // Cycles attached to the call are not refunded (refund 0).
         subnet.queue.push({

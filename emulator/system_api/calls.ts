@@ -2,6 +2,7 @@ import { Principal } from '@dfinity/principal';
 
 import { HostTrap } from '../errors';
 import { CallUnderConstruction, concatChunks } from '../execution/execution_state';
+import { coarseDeadline } from '../subnet/messages';
 import { ApiEnv, Ic0Function, u128, u32 } from './env';
 
 /** call_*: building and performing an inter-canister call. */
@@ -90,7 +91,7 @@ export function callApi(env: ApiEnv): Record<string, Ic0Function> {
                 onReply: call.onReply,
                 onReject: call.onReject,
                 onCleanup: call.onCleanup,
-                deadline: timeout === undefined ? 0n : s.init.time + BigInt(timeout) * 1_000_000_000n
+                deadline: timeout === undefined ? 0n : coarseDeadline(s.init.time, timeout)
             });
             return 0;
         },

@@ -158,3 +158,35 @@ describe('msg_deadline', () => {
         expect(readI64(await em.queryCall(callee, 'deadline_query', EMPTY))).toBe(0n);
     });
 });
+
+// The replica keeps deadlines in whole seconds: CoarseTime::floor(time + timeout), and a callback
+// expires once its deadline is before the current time floored to the second.
+describe('deadlines in whole seconds', () => {
+    const ROUND = 300_000_000n; // 0.3 s rounds from a start time between seconds
+    const options = { roundStepMs: 300, startTime: new Date('2025-01-01T00:00:00.250Z') };
+
+    it('the deadline is the call time plus the timeout, rounded down to the second', async () => {
+        const { em, callee } = await withCallee(options);
+        const caller = await installCaller(em, { callee, method: 'deadline', timeoutSeconds: 7 });
+        const seen = readI64(parseReport(await em.updateCall(caller, 'go', EMPTY)).data);
+        const [entry] = em.trace().filter((t) => t.method === 'deadline');
+        const exact = entry.sentAt + 7n * SECOND;
+        expect(exact % SECOND).not.toBe(0n); // the rounding matters here
+        expect(seen).toBe(exact - (exact % SECOND));
+        expect(entry.deadline).toBe(seen);
+    });
+
+    it('SYS_UNKNOWN comes in the first round whose time, rounded down, is past the deadline', async () => {
+        const { em, callee } = await withCallee(options);
+        const caller = await installCaller(em, { callee, method: 'echo', timeoutSeconds: 7 });
+        em.makeUnresponsive(callee, 1_000);
+        const go = em.submit(caller, 'go', EMPTY);
+        while (go.status === 'pending') await em.tick(1);
+        const r = parseReport(go.result());
+        const [call] = em.trace().filter((t) => t.method === 'echo');
+        const floor = (t: bigint) => t - (t % SECOND);
+        expect(r.code).toBe(RejectCode.SysUnknown);
+        expect(floor(r.time)).toBeGreaterThan(call.deadline);
+        expect(floor(r.time - ROUND)).toBeLessThanOrEqual(call.deadline);
+    });
+});
