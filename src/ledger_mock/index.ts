@@ -15,6 +15,18 @@ const Faults = IDL.Record({
 });
 type Faults = { commit_then_delay_rounds: number; fail_before_commit: number };
 
+/**
+ * How the block log is served, as real ICRC-3 ledgers do: old blocks move to archives and each
+ * response is capped. Here the ledger is its own archive (`icrc3_get_archived_blocks`).
+ */
+const BlockLog = IDL.Record({
+    /** Blocks below this index are only in the archive: responses point there instead. */
+    archived_below: IDL.Nat,
+    /** Most blocks one call returns (1 to 2,000). */
+    max_blocks_per_request: IDL.Nat32
+});
+type BlockLog = { archived_below: bigint; max_blocks_per_request: number };
+
 const FindArg = IDL.Record({ from: Account, arg: TransferArg });
 
 /**
@@ -25,6 +37,7 @@ const FindArg = IDL.Record({ from: Account, arg: TransferArg });
 export default class {
     ledger = new Ledger(FEE);
     faults: Faults = { commit_then_delay_rounds: 0, fail_before_commit: 0 };
+    blockLog: BlockLog = { archived_below: 0n, max_blocks_per_request: Number(MAX_BLOCKS_PER_PAGE) };
 
     @update([TransferArg], TransferResult)
     async icrc1_transfer(arg: TransferArg): Promise<TransferResult> {
@@ -99,19 +112,27 @@ export default class {
         ];
     }
 
-    /** The block log (ICRC-3 values), up to 2,000 blocks per range. */
+    /**
+     * The block log (ICRC-3 values): at most `max_blocks_per_request` blocks per call; blocks
+     * below `archived_below` are left to the archive, which `archived_blocks` points to.
+     */
     @query([GetBlocksArgs], GetBlocksResult)
     icrc3_get_blocks(ranges: GetBlocksArgs): GetBlocksResult {
-        const blocks: GetBlocksResult['blocks'] = [];
         const length = this.ledger.logLength();
+        const archivedBelow = this.blockLog.archived_below;
+        const archived: GetBlocksResult['archived_blocks'] = [];
         for (const { start, length: wanted } of ranges) {
-            const end = start + (wanted < MAX_BLOCKS_PER_PAGE ? wanted : MAX_BLOCKS_PER_PAGE);
-            for (let id = start; id < end && id < length; id++) {
-                const block = this.ledger.block(id);
-                if (block !== undefined) blocks.push({ id, block: blockValue(block) });
-            }
+            const end = min(start + wanted, min(length, archivedBelow));
+            if (start < end) archived.push({ args: [{ start, length: end - start }], callback: [canisterSelf(), 'icrc3_get_archived_blocks'] });
         }
-        return { log_length: length, blocks, archived_blocks: [] };
+        return { log_length: length, blocks: this.serve(ranges, archivedBelow, length), archived_blocks: archived };
+    }
+
+    /** The archive's side of the block log: only blocks below `archived_below`. */
+    @query([GetBlocksArgs], GetBlocksResult)
+    icrc3_get_archived_blocks(ranges: GetBlocksArgs): GetBlocksResult {
+        const length = this.ledger.logLength();
+        return { log_length: length, blocks: this.serve(ranges, 0n, min(length, this.blockLog.archived_below)), archived_blocks: [] };
     }
 
     /** The block index of the transfer `from` made with exactly these arguments, if any (lookup by key). */
@@ -137,9 +158,37 @@ export default class {
         return null;
     }
 
+    /** Serves the log as a ledger with archives and capped responses would (controllers only). */
+    @update([BlockLog], IDL.Null)
+    set_block_log(shape: BlockLog): null {
+        if (!isController(msgCaller())) trap('set_block_log: only a controller of the ledger may change how blocks are served');
+        if (shape.max_blocks_per_request < 1 || shape.max_blocks_per_request > Number(MAX_BLOCKS_PER_PAGE)) {
+            trap(`set_block_log: max_blocks_per_request must be 1 to ${MAX_BLOCKS_PER_PAGE}`);
+        }
+        this.blockLog = shape;
+        return null;
+    }
+
     @update([], IDL.Null)
     noop(): null {
         return null;
     }
+
+    /** Blocks of `ranges` within [from, to), at most max_blocks_per_request in all. */
+    private serve(ranges: GetBlocksArgs, from: bigint, to: bigint): GetBlocksResult['blocks'] {
+        const blocks: GetBlocksResult['blocks'] = [];
+        const budget = this.blockLog.max_blocks_per_request;
+        for (const { start, length: wanted } of ranges) {
+            for (let id = start > from ? start : from; id < min(start + wanted, to) && blocks.length < budget; id++) {
+                const block = this.ledger.block(id);
+                if (block !== undefined) blocks.push({ id, block: blockValue(block) });
+            }
+        }
+        return blocks;
+    }
+}
+
+function min(a: bigint, b: bigint): bigint {
+    return a < b ? a : b;
 }
 

@@ -251,11 +251,18 @@ describe('one operation, one driver', () => {
 });
 
 describe('past the deduplication window', () => {
+    // A ledger with archives and small pages, as real ICRC-3 ledgers serve their logs: the blocks
+    // of the mint and the two transfers before ours are archived, and every call returns 2 blocks.
+    const archives = { archived_below: 3n, max_blocks_per_request: 2 };
     it.each([
-        ['committed before the caller lost track', true, 'Committed'],
-        ['never executed', false, 'Failed']
-    ])('a lookup in the block log settles a transfer %s', async (_label, commits, expected) => {
+        ['committed before the caller lost track', true, 'Committed', undefined],
+        ['never executed', false, 'Failed', undefined],
+        ['committed, in a ledger with archives and small pages', true, 'Committed', archives],
+        ['never executed, in a ledger with archives and small pages', false, 'Failed', archives]
+    ])('a lookup in the block log settles a transfer %s', async (_label, commits, expected, blockLog) => {
         const w = await deployLedgerWorld({ timeoutSeconds: 5 });
+        for (const amount of [100n, 200n]) ok(await w.callerActor.transfer(request(amount))); // blocks 1 and 2
+        if (blockLog !== undefined) await w.ledgerActor.set_block_log({ ...blockLog, archived_below: blockLog.archived_below + (commits ? 1n : 0n) });
         if (commits) await w.ledgerActor.set_faults({ commit_then_delay_rounds: 10, fail_before_commit: 0 });
         else w.em.faults.dropBestEffort('request', { match: (m) => m.method === 'icrc1_transfer', limit: 1 });
         const first = ok(await w.callerActor.transfer(request(3_000n)));
@@ -268,7 +275,15 @@ describe('past the deduplication window', () => {
         const [op] = await w.callerActor.get_transfer(first.id);
         expect(op === undefined ? undefined : stateOf(op)).toBe(expected);
         expect(op?.log.join('\n')).toMatch(/TooOld, looking the transfer up/);
-        expect(await blocksFor(w, op as TransferOp)).toHaveLength(commits ? 1 : 0);
+        const ours = await blocksFor(w, op as TransferOp);
+        expect(ours).toHaveLength(commits ? 1 : 0);
+        if (commits && blockLog !== undefined) expect(ours[0].id).toBeLessThan(blockLog.archived_below + 1n); // found in the archive
+        if (blockLog !== undefined) {
+            // The caller read the log through the archive, a page of 2 blocks at a time.
+            const reads = w.em.trace().filter((t) => t.from === w.caller.toText() && t.method.startsWith('icrc3_get'));
+            expect(reads.some((t) => t.method === 'icrc3_get_archived_blocks')).toBe(true);
+            expect(reads.length).toBeGreaterThanOrEqual(3);
+        }
     });
 });
 
@@ -311,12 +326,15 @@ describe('the ledger itself', () => {
         expect(replay).toEqual({ Err: { Duplicate: { duplicate_of: (op.state as { Committed: { block: bigint } }).Committed.block } } });
     });
 
-    it('only its controllers may mint or set faults', async () => {
+    it('only its controllers may mint, set faults or change how blocks are served', async () => {
         const w = await deployLedgerWorld();
         const { idlFactory } = await import('../../src/declarations/ledger_mock/ledger_mock.did.js');
         const mallory = w.em.createActor<import('./world').Ledger>(idlFactory, w.ledger, { sender: Emulator.identity('mallory') });
         await expect(mallory.mint(account(Emulator.identity('mallory')), 1n)).rejects.toThrow(/only a controller of the ledger may mint/);
         await expect(mallory.set_faults({ commit_then_delay_rounds: 9, fail_before_commit: 9 })).rejects.toThrow(/only a controller/);
+        await expect(mallory.set_block_log({ archived_below: 9n, max_blocks_per_request: 1 })).rejects.toThrow(/only a controller/);
+        await expect(w.ledgerActor.set_block_log({ archived_below: 0n, max_blocks_per_request: 0 })).rejects.toThrow(/must be 1 to 2000/);
+        expect((await w.ledgerActor.icrc3_get_blocks([{ start: 0n, length: 10n }])).archived_blocks).toEqual([]);
         expect(await w.ledgerActor.icrc1_total_supply()).toBe(MINTED);
         expect(ok(await w.callerActor.transfer(request(1n))).state).toHaveProperty('Committed'); // no fault was set
     });
