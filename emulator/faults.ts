@@ -1,5 +1,9 @@
 import { Prng } from './prng';
 
+/**
+ * What a drop rule sees of a message. For a response, `from` is the canister that answers and
+ * `to` the caller waiting for it; `method` is the method of the call it answers.
+ */
 export interface MessageFacts {
     readonly from: string;
     readonly to: string;

@@ -20,10 +20,10 @@ async function run(dropRate: number): Promise<Measurement[]> {
     const callerActor = em.createActor<Caller>(callerIdl, caller);
     await ledgerActor.mint({ owner: caller, subaccount: [] }, 10n ** 15n);
     await callerActor.set_transfer_settings({ ledger: [ledger], timeout_seconds: 5, max_attempts: 40 });
-    const toLedger = (m: { to: string }) => m.to === ledger.toText();
     if (dropRate > 0) {
-        em.faults.dropBestEffort('request', { match: toLedger, probability: dropRate });
-        em.faults.dropBestEffort('response', { match: toLedger, probability: dropRate });
+        // Requests to the ledger, and the ledger's responses (a response comes from the ledger).
+        em.faults.dropBestEffort('request', { match: (m) => m.to === ledger.toText(), probability: dropRate });
+        em.faults.dropBestEffort('response', { match: (m) => m.from === ledger.toText(), probability: dropRate });
     }
     const later = em.createDeferredActor<Caller>(callerIdl, caller);
     const to = { owner: Emulator.identity('bench'), subaccount: [] as [] };
