@@ -84,6 +84,27 @@ describe('upgrading the caller while transfers are unresolved', () => {
         for (const op of ops) expect(await blocksFor(w, op)).toHaveLength(1);
         expect(await w.ledgerActor.icrc1_balance_of(account(bob))).toBe(6_000n);
     });
+
+    it('a retry resumed after the upgrade waits for its backoff, not sooner', async () => {
+        const w = await deployLedgerWorld({ timeoutSeconds: 5 });
+        w.em.faults.dropBestEffort('request', { match: (m) => m.method === 'icrc1_transfer', limit: 5 });
+        const { id } = ok(await w.callerActor.transfer(request(2_000n)));
+        const current = async () => (await w.callerActor.get_transfer(id))[0] as TransferOp;
+        while ((await current()).attempts < 5 || !('Retrying' in (await current()).state)) await w.em.tick(1);
+        const retrying = (await current()).state;
+        const nextAt = 'Retrying' in retrying ? retrying.Retrying.next_at : 0n; // 16 s after the 5th try
+        await w.em.stopCanister({ canisterId: w.caller, maxRounds: 20 });
+        const { wasm } = await import('./world');
+        await w.em.upgradeCanister({ canisterId: w.caller, wasm: wasm.caller() });
+        await w.em.startCanister({ canisterId: w.caller });
+        const restartedAt = w.em.timeNs;
+        expect(restartedAt).toBeLessThan(nextAt);
+        await settleTransfers(w);
+        const sent = w.em.trace().filter((t) => t.method === 'icrc1_transfer' && t.sentAt >= restartedAt);
+        expect(sent).toHaveLength(1);
+        expect(sent[0].sentAt).toBeGreaterThanOrEqual(nextAt);
+        await expectCommittedOnce(w, id, 2_000n);
+    });
 });
 
 describe('ICRC-1 deduplication', () => {
