@@ -244,7 +244,6 @@ function fireTimers(subnet: Subnet): void {
     }
 }
 
-/** The principal that made the call a call context serves; system tasks answer to the management canister. */
 /**
  * What `ic0.msg_deadline` returns in a call context's callbacks: the deadline of the call that
  * opened the context, not of the call being answered (spec: "for update methods and their
@@ -254,6 +253,7 @@ function contextDeadline(ctx: CallContext): Deadline {
     return ctx.origin.kind === 'canister' ? ctx.origin.deadline : 0n;
 }
 
+/** The principal that made the call a call context serves; system tasks answer to the management canister. */
 function originCaller(ctx: CallContext): Principal {
     const origin = ctx.origin;
     return origin.kind === 'ingress' ? origin.sender : origin.kind === 'canister' ? origin.caller : MANAGEMENT_CANISTER;

@@ -11,7 +11,7 @@ export function stableApi(env: ApiEnv): Record<string, Ic0Function> {
     const pages = (): bigint => BigInt(env.canister.stable.pageCount);
     /** Keeps the memory as it was before this execution's first change (copy-on-write, so cheap). */
     const beforeChange = (): void => {
-        const s = tryState(env);
+        const s = env.current(); // undefined in the start function: nothing to roll back
         if (s !== undefined && s.stableBefore === undefined) s.stableBefore = env.canister.stable.snapshot();
     };
     const grow = (delta: bigint, limit: bigint): bigint => {
@@ -69,14 +69,6 @@ export function stableApi(env: ApiEnv): Record<string, Ic0Function> {
         stable64_read: (dst: bigint, offset: bigint, size: bigint) =>
             read('stable64_read', Number(u64(dst)), u64(offset), Number(u64(size)))
     };
-}
-
-function tryState(env: ApiEnv) {
-    try {
-        return env.state();
-    } catch {
-        return undefined; // the start function: nothing to roll back
-    }
 }
 
 /** Puts stable memory back as it was before `state`'s execution (after a trap, or a query). */

@@ -121,20 +121,19 @@ export function instrument(bytes: Uint8Array): Instrumented {
     }
     // The start function becomes an export the host calls once the instance exists, as the
     // replica runs it as a step of its own: it may call debug_print, which reads the heap.
-    const all = sections(bytes);
-    const startSection = all.find((x) => x.id === SectionId.Start);
+    const startSection = sections(bytes).find((x) => x.id === SectionId.Start);
     let start: string | undefined;
+    let body = bytes;
     if (startSection !== undefined) {
         start = START_EXPORT;
         added.push(...writeName(START_EXPORT), 0x00, ...writeU32(new Reader(bytes, startSection.start, startSection.end).u32()));
         count++;
-        const rest = new Uint8Array(bytes.length - (startSection.end - startSection.headerStart));
-        rest.set(bytes.subarray(0, startSection.headerStart), 0);
-        rest.set(bytes.subarray(startSection.end), startSection.headerStart);
-        return withExports(rest, added, count, { mutableGlobals, table, memory, start });
+        body = new Uint8Array(bytes.length - (startSection.end - startSection.headerStart));
+        body.set(bytes.subarray(0, startSection.headerStart), 0);
+        body.set(bytes.subarray(startSection.end), startSection.headerStart);
     }
     if (count === 0) return { wasm: bytes, mutableGlobals, table, memory, start };
-    return withExports(bytes, added, count, { mutableGlobals, table, memory, start });
+    return withExports(body, added, count, { mutableGlobals, table, memory, start });
 }
 
 /** Appends `count` export entries (`added`, encoded) to the module's export section, creating it if needed. */
