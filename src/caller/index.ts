@@ -238,7 +238,8 @@ export default class {
         const invalid: CallerError | undefined = checkTransfer(request);
         if (invalid !== undefined) return { Err: invalid };
         const key = request.client_key[0];
-        const known = key === undefined ? undefined : this.journal.get(this.journal.byClientKey(key) ?? -1n);
+        const knownId = key === undefined ? undefined : this.journal.byClientKey(key);
+        const known = knownId === undefined ? undefined : this.journal.get(knownId);
         if (known !== undefined) {
             // A client key names one request: reusing it for another is a client bug, not a retry.
             const mismatch = differentRequest(known, request, caller, model);
