@@ -75,7 +75,8 @@ export class TransferDriver {
     resumeOverdue(now: bigint): number {
         this.lastSweep = now;
         const sweep = BigInt(SWEEP_INTERVAL_SECONDS) * SECOND;
-        for (const op of this.journal.unresolved()) {
+        const open = this.journal.unresolved();
+        for (const op of open) {
             const began = this.driving.get(op.id.toString());
             // An attempt whose message trapped after its call left its mark in `driving` (the trap
             // undid the removal). A bounded attempt cannot legitimately last this long: take it back.
@@ -84,8 +85,7 @@ export class TransferDriver {
                 this.driving.delete(op.id.toString());
             }
         }
-        const overdue = this.journal
-            .unresolved()
+        const overdue = open
             .filter((op) => !this.driving.has(op.id.toString()))
             .filter(
                 (op) =>
