@@ -1,16 +1,18 @@
 /**
  * The wasm rewrite on small hand-written modules: how the call_new wrapper reads the timeout
- * marker, the msg_deadline channel, the stand-ins for imports the dfx 0.24.1-beta.1 replica
- * lacks, and the preconditions that fail the build.
+ * marker, the request channel (msg_deadline, handshake), the trap wrapper, the stand-ins for
+ * imports the dfx 0.24.1-beta.1 replica lacks, and the preconditions that fail the build.
  */
 import { CURRENT, DFX_0_24_1_BETA_1, importsOutside } from '../../spec/system_api';
+import { REWRITE_HANDSHAKE_ANSWER, REWRITE_HANDSHAKE_REQUEST } from '../../src/lib/wire';
 import { rewriteCanisterModule, RewriteError } from '../../tools/build/rewrite';
 import { wat } from '../support/wat';
 
 const BASE_IMPORTS = `
   (import "ic0" "call_new" (func $call_new (param i32 i32 i32 i32 i32 i32 i32 i32)))
   (import "ic0" "debug_print" (func $debug_print (param i32 i32)))
-  (import "ic0" "canister_version" (func $canister_version (result i64)))`;
+  (import "ic0" "canister_version" (func $canister_version (result i64)))
+  (import "ic0" "trap" (func $trap (param i32 i32)))`;
 
 const TEST_MODULE = `(module ${BASE_IMPORTS}
   (import "ic0" "cost_call" (func $cost_call (param i64 i64 i32)))
@@ -21,6 +23,7 @@ const TEST_MODULE = `(module ${BASE_IMPORTS}
                     (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)))
   (func (export "print") (param $src i32) (param $len i32) (call $debug_print (local.get $src) (local.get $len)))
   (func (export "version") (result i64) (call $canister_version))
+  (func (export "trap") (param $src i32) (param $len i32) (call $trap (local.get $src) (local.get $len)))
   (func (export "cost") (param $m i64) (param $p i64) (call $cost_call (local.get $m) (local.get $p) (i32.const 64)))
   (func (export "liquid") (call $liquid (i32.const 64))))`;
 
@@ -38,6 +41,10 @@ function load(wasm: Uint8Array, deadline = 0n, version = 5n, balance = 123n) {
         call_new: (_a: number, _b: number, src: number, len: number) => log.push({ name: 'call_new', value: text(src, len) }),
         call_with_best_effort_response: (t: number) => log.push({ name: 'call_with_best_effort_response', value: t >>> 0 }),
         debug_print: (src: number, len: number) => log.push({ name: 'debug_print', value: text(src, len) }),
+        trap: (src: number, len: number) => {
+            log.push({ name: 'trap', value: text(src, len) });
+            throw new WebAssembly.RuntimeError('trapped');
+        },
         canister_version: () => version,
         msg_deadline: () => deadline,
         canister_cycle_balance128: (dst: number) => {
@@ -56,6 +63,7 @@ function load(wasm: Uint8Array, deadline = 0n, version = 5n, balance = 123n) {
         call: (src: number, len: number) => void;
         print: (src: number, len: number) => void;
         version: () => bigint;
+        trap: (src: number, len: number) => void;
         cost: (m: bigint, p: bigint) => void;
         liquid: () => void;
     };
@@ -68,6 +76,7 @@ function load(wasm: Uint8Array, deadline = 0n, version = 5n, balance = 123n) {
         call: (name: string) => exports.call(...put(name)),
         print: (s: string) => exports.print(...put(s)),
         version: () => exports.version(),
+        trap: (s: string) => exports.trap(...put(s)),
         cost: (m: bigint, p: bigint) => (exports.cost(m, p), u128At64()),
         liquid: () => (exports.liquid(), u128At64())
     };
@@ -109,7 +118,7 @@ describe('call_new wrapper', () => {
     });
 });
 
-describe('msg_deadline channel', () => {
+describe('request channel: msg_deadline', () => {
     it('debug_print of the request arms exactly one canister_version read', () => {
         const host = load(rewritten, 1_700_000_000_000_000_000n, 9n);
         expect(host.version()).toBe(9n);
@@ -119,11 +128,43 @@ describe('msg_deadline channel', () => {
         expect(host.version()).toBe(9n);
     });
 
-    it.each(['hello', '\u0000msg_deadlinf', '\u0000msg_deadline!', 'msg_deadline'])('other text %j is printed', (s) => {
+    it.each(['hello', '', '\u0000', '\u0000msg_deadlinf', '\u0000msg_deadline!', 'msg_deadline', '\u0000response-models:rewrite'])(
+        'other text %j is printed',
+        (s) => {
+            const host = load(rewritten, 77n, 9n);
+            host.print(s);
+            expect(host.log).toEqual([{ name: 'debug_print', value: s }]);
+            expect(host.version()).toBe(9n);
+        }
+    );
+});
+
+describe('request channel: the rewrite handshake', () => {
+    it('debug_print of the handshake request makes the next canister_version read "rwrt", version 1', () => {
         const host = load(rewritten, 77n, 9n);
-        host.print(s);
-        expect(host.log).toEqual([{ name: 'debug_print', value: s }]);
+        host.print(REWRITE_HANDSHAKE_REQUEST);
+        expect(host.log).toEqual([]);
+        expect(host.version()).toBe(REWRITE_HANDSHAKE_ANSWER);
+        expect(REWRITE_HANDSHAKE_ANSWER).toBe(0x7277_7274_0000_0001n);
         expect(host.version()).toBe(9n);
+    });
+});
+
+describe('trap wrapper', () => {
+    it('traps with the first line only, after printing the whole text to the log', () => {
+        const host = load(rewritten);
+        const text = 'Uncaught TypeError: bad\n    at _Call (/home/builder/.azle/caller/main.js:1:2)';
+        expect(() => host.trap(text)).toThrow(WebAssembly.RuntimeError);
+        expect(host.log).toEqual([
+            { name: 'debug_print', value: text },
+            { name: 'trap', value: 'Uncaught TypeError: bad' }
+        ]);
+    });
+
+    it.each(['one line', '', '\nstarts with a newline'])('keeps %j up to its first newline', (text) => {
+        const host = load(rewritten);
+        expect(() => host.trap(text)).toThrow();
+        expect(host.log.at(-1)).toEqual({ name: 'trap', value: text.split('\n')[0] });
     });
 });
 
@@ -157,6 +198,7 @@ describe('preconditions', () => {
         const module = wat(`(module
           (import "ic0" "debug_print" (func (param i32 i32)))
           (import "ic0" "canister_version" (func (result i64)))
+          (import "ic0" "trap" (func (param i32 i32)))
           (memory 1))`);
         expect(() => rewriteCanisterModule(module)).toThrow(RewriteError);
         expect(() => rewriteCanisterModule(module)).toThrow(/does not import ic0.call_new/);

@@ -4,13 +4,14 @@ import { DFX_0_24_1_BETA_1, SystemApiProfile } from '../../../spec/system_api';
 import { installBoundedWaitChannel } from './bounded_wait_channel';
 import { fitToProfile } from './compat_imports';
 import { RewriteError } from './imports';
-import { installMsgDeadlineChannel } from './msg_deadline_channel';
+import { installRequestChannel } from './request_channel';
+import { installTrapFirstLine } from './trap_first_line';
 
 export { RewriteError } from './imports';
 
 /** Custom section that marks a module as rewritten; its content is the rewrite's version. */
 export const REWRITE_SECTION = 'response-models:rewrite';
-const REWRITE_VERSION = '1';
+const REWRITE_VERSION = '2';
 
 export interface RewriteOptions {
     /** The System API the final module must fit (default: the dfx 0.24.1-beta.1 replica's). */
@@ -18,8 +19,9 @@ export interface RewriteOptions {
 }
 
 /**
- * Adds bounded-wait calls and `msg_deadline` to an Azle canister module and fits its imports to
- * the target replica. Refuses a module it has already rewritten or whose imports it does not
+ * Adds bounded-wait calls, `msg_deadline` and the handshake the library checks for to an Azle
+ * canister module, keeps JS stack traces out of trap messages, and fits its imports to the
+ * target replica. Refuses a module it has already rewritten or whose imports it does not
  * recognise, so a change in Azle's template fails the build instead of producing a wrong canister.
  */
 export function rewriteCanisterModule(wasm: Uint8Array, options: RewriteOptions = {}): Uint8Array {
@@ -38,7 +40,8 @@ export function rewriteCanisterModule(wasm: Uint8Array, options: RewriteOptions 
     const m = binaryen.readBinary(wasm);
     try {
         installBoundedWaitChannel(m);
-        installMsgDeadlineChannel(m);
+        installRequestChannel(m);
+        installTrapFirstLine(m); // after the request channel: it prints through the real debug_print
         fitToProfile(m, profile);
         m.addCustomSection(REWRITE_SECTION, new TextEncoder().encode(REWRITE_VERSION));
         if (!m.validate()) {
