@@ -1,6 +1,7 @@
 import { call as azleCall, IDL, msgCyclesRefunded, Principal } from 'azle';
 
 import { CallError, fromAzleCallError } from './errors';
+import { requireRewrite } from './rewrite_check';
 import { clampTimeout, DEFAULT_CALL_TIMEOUT_SECONDS } from './timeout';
 import { boundedMethodName, TIMEOUT_SEPARATOR } from './wire';
 
@@ -20,7 +21,8 @@ const EMPTY_ARGS = new Uint8Array(IDL.encode([], []));
  *
  * `call` never throws for a failed call: it returns `{ Err: CallError }`, whose class tells what
  * may be done next. It throws only for programming errors (bad timeout, bad method name, args that
- * do not encode).
+ * do not encode) and, for a bounded wait, MissingRewriteError in a module built without the
+ * build's wasm rewrite.
  */
 export class Call {
     private constructor(
@@ -115,6 +117,7 @@ export class Call {
 
     /** Sends the call and returns the reply's raw Candid bytes. */
     async callRaw(): Promise<CallResult<Uint8Array>> {
+        if (this.wait.kind === 'bounded') requireRewrite('a bounded-wait call');
         const method =
             this.wait.kind === 'bounded'
                 ? boundedMethodName(this.method, this.wait.timeoutSeconds)

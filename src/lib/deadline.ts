@@ -1,3 +1,4 @@
+import { requireRewrite } from './rewrite_check';
 import { MSG_DEADLINE_REQUEST } from './wire';
 
 /**
@@ -8,11 +9,12 @@ import { MSG_DEADLINE_REQUEST } from './wire';
  * A callee can use it to skip work its caller can no longer receive.
  *
  * Needs a module built by this project's build (the rewrite answers the request below); in a
- * plain Azle build it would return the canister version instead.
+ * plain `azle build` it throws MissingRewriteError instead of returning a wrong value.
  */
 export function msgDeadline(): bigint {
+    if (!requireRewrite('msgDeadline()')) return 0n; // at build time, while Azle extracts the Candid interface
     const ic = globalThis._azleIc;
-    if (ic === undefined) return 0n; // at build time, while Azle extracts the Candid interface
+    if (ic === undefined) return 0n;
     ic.debugPrint(MSG_DEADLINE_REQUEST);
     return ic.canisterVersion();
 }

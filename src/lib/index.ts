@@ -1,6 +1,7 @@
 export { Call, type CallResult } from './call';
 export { candidType } from './candid';
 export { msgDeadline, isBoundedWaitCall } from './deadline';
+export { MissingRewriteError } from './rewrite_check';
 export {
     type CallError,
     type CallErrorClass,
