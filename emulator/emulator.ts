@@ -183,6 +183,14 @@ export class Emulator {
         await this.management('provisional_top_up_canister', [TopUpArgs], [{ canister_id: canisterId, amount }], {});
     }
 
+    /**
+     * A digest of a canister's stable memory, read directly (no message): equal digests, equal
+     * stable state. Lets a test check that a refused call changed nothing that survives upgrades.
+     */
+    stableMemoryDigest(canisterId: Principal): string {
+        return this.requireCanister(canisterId).stable.digest();
+    }
+
     /** A canister's cycle balance, read directly (no message). */
     getCycleBalance(canisterId: Principal): bigint {
         return this.requireCanister(canisterId).cycles;

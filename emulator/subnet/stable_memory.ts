@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 export const WASM_PAGE = 65_536;
 
 /**
@@ -57,6 +59,18 @@ export class StableMemory {
         this.forEachChunk(offset, data.length, (page, inPage, done, size) => {
             this.writablePage(page).set(data.subarray(done, done + size), inPage);
         });
+    }
+
+    /** A hash of the size and the content: equal digests, equal memories (pages never written read as zeros). */
+    digest(): string {
+        const hash = createHash('sha256').update(`size ${this.sizePages}\n`);
+        const zero = new Uint8Array(WASM_PAGE);
+        for (const page of [...this.pages.keys()].sort((a, b) => a - b)) {
+            const data = this.pages.get(page) as Uint8Array;
+            if (Buffer.compare(data, zero) === 0) continue;
+            hash.update(`page ${page}\n`).update(data);
+        }
+        return hash.digest('hex');
     }
 
     /** An independent copy of this memory as it is now. */
