@@ -40,6 +40,7 @@ export class DfxHarness implements Harness {
         readonly callee: Principal,
         readonly ledger: Principal,
         readonly callerActor: ActorSubclass<Caller>,
+        readonly strangerActor: ActorSubclass<Caller>,
         readonly calleeActor: ActorSubclass<Callee>,
         readonly ledgerActor: ActorSubclass<Ledger>
     ) {}
@@ -52,6 +53,7 @@ export class DfxHarness implements Harness {
             dfx(['canister', 'update-settings', name, '--add-controller', identity.getPrincipal().toText()], { quiet: true });
         }
         const agent = await HttpAgent.create({ host: localReplicaUrl(), identity, shouldFetchRootKey: true });
+        const strangerAgent = await HttpAgent.create({ host: localReplicaUrl(), identity: Ed25519KeyIdentity.generate(), shouldFetchRootKey: true });
         const actor = <T>(idl: IDL.InterfaceFactory, id: string) => Actor.createActor<T>(idl, { agent, canisterId: id });
         return new DfxHarness(
             agent,
@@ -59,6 +61,7 @@ export class DfxHarness implements Harness {
             Principal.fromText(ids.untrusted_callee),
             Principal.fromText(ids.ledger_mock),
             actor<Caller>(callerIdl, ids.caller),
+            Actor.createActor<Caller>(callerIdl, { agent: strangerAgent, canisterId: ids.caller }),
             actor<Callee>(calleeIdl, ids.untrusted_callee),
             actor<Ledger>(ledgerIdl, ids.ledger_mock)
         );

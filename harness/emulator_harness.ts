@@ -28,6 +28,7 @@ export class EmulatorHarness implements Harness {
         readonly callee: Principal,
         readonly ledger: Principal,
         readonly callerActor: ActorSubclass<Caller>,
+        readonly strangerActor: ActorSubclass<Caller>,
         readonly calleeActor: ActorSubclass<Callee>,
         readonly ledgerActor: ActorSubclass<Ledger>,
         private readonly lazyCaller: ActorSubclass<Caller>
@@ -46,6 +47,7 @@ export class EmulatorHarness implements Harness {
             callee,
             ledger,
             em.createActor<Caller>(callerIdl, caller),
+            em.createActor<Caller>(callerIdl, caller, { sender: Emulator.identity('stranger') }),
             em.createActor<Callee>(calleeIdl, callee),
             em.createActor<Ledger>(ledgerIdl, ledger),
             makeActor<Caller>(callerIdl, {

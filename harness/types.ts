@@ -29,6 +29,8 @@ export interface Harness {
     readonly callee: Principal;
     readonly ledger: Principal;
     readonly callerActor: ActorSubclass<Caller>;
+    /** The caller, called by an identity that controls nothing and is authorized for nothing. */
+    readonly strangerActor: ActorSubclass<Caller>;
     readonly calleeActor: ActorSubclass<Callee>;
     readonly ledgerActor: ActorSubclass<Ledger>;
     /** Told what the harness is waiting for, while it waits. */

@@ -1,3 +1,4 @@
+import { ok as unwrap } from '../../harness/prepare';
 import { Harness } from '../../harness/types';
 
 export interface Step {
@@ -36,21 +37,45 @@ function variantName(v: object): string {
     return Object.keys(v)[0];
 }
 
-/** Unwraps the caller's Ok, or throws its Err (a walkthrough step that cannot go on). */
+/** Unwraps a canister's Ok, or throws its Err (a walkthrough step that cannot go on). */
 function ok<T>(r: { Ok: T } | { Err: unknown }): T {
-    if ('Err' in r) throw new Error(`unexpected error: ${JSON.stringify(r.Err)}`);
-    return r.Ok;
+    return unwrap(r, 'a step of the walkthrough');
 }
 
 export const SCENARIOS: readonly Scenario[] = [
     {
+        name: 'trust',
+        title: 'A stranger cannot make the caller wait: unbounded waits go only to trusted callees',
+        run: async ({ h, say }) => {
+            ok(await h.callerActor.trust_callee(h.callee, false));
+            await say('no callee is trusted; a stranger asks the caller for an unbounded-wait call to the hanging callee');
+            const unbounded = await h.strangerActor.call_callee(h.callee, HANG, NONE, UNBOUNDED, 0n);
+            const refusal = 'Err' in unbounded ? variantName(unbounded.Err) : 'accepted';
+            await say(`refused: ${refusal}; nothing was called`);
+            const cycles = await h.strangerActor.call_callee(h.callee, { Echo: null }, NONE, bounded(5), 1_000n);
+            await say(`attaching cycles: ${'Err' in cycles ? variantName(cycles.Err) : 'accepted'} (for controllers only)`);
+            await say('the stranger asks for a 5 s bounded-wait call instead: anyone may, it cannot hold the caller');
+            const call = h.begin(() => h.strangerActor.call_callee(h.callee, HANG, NONE, bounded(5), 0n));
+            const report = ok(await h.settle(call, 30));
+            await say(`after ${seconds(report.elapsed_ns).toFixed(1)} s: ${variantName(report.outcome)}`);
+            ok(await h.calleeActor.release());
+            ok(await h.callerActor.trust_callee(h.callee, true));
+            await say('a controller now trusts the callee, as a developer trusts a callee they expect to answer: the next scenarios show what that costs');
+            return {
+                ok: refusal === 'UnboundedWaitNotAllowed' && 'Err' in cycles && 'NotAuthorized' in cycles.Err && 'Unknown' in report.outcome,
+                summary: `unbounded wait for a stranger: ${refusal}; bounded: SYS_UNKNOWN after ${seconds(report.elapsed_ns).toFixed(0)} s`,
+                facts: { stranger_unbounded: refusal, stranger_bounded_outcome: variantName(report.outcome) }
+            };
+        }
+    },
+    {
         name: 'deadlines',
         title: 'What deadline does the callee see?',
         run: async ({ h, say }) => {
-            const guaranteed = await h.callerActor.demonstrate_deadlines(h.callee, false);
+            const guaranteed = ok(await h.callerActor.demonstrate_deadlines(h.callee, false));
             await say(`guaranteed response: the callee sees msg_deadline = ${guaranteed}`);
             const before = await h.now();
-            const bestEffort = await h.callerActor.demonstrate_deadlines(h.callee, true);
+            const bestEffort = ok(await h.callerActor.demonstrate_deadlines(h.callee, true));
             await say(`best-effort (default timeout): msg_deadline = ${bestEffort}, about 300 s after the call was made`);
             return {
                 ok: guaranteed === 0n && bestEffort > before,
@@ -67,9 +92,9 @@ export const SCENARIOS: readonly Scenario[] = [
             const call = h.begin((c) => c.call_callee(h.callee, HANG, NONE, bounded(10), 0n));
             const report = ok(await h.settle(call, 30));
             await say(`after ${seconds(report.elapsed_ns).toFixed(1)} s: ${variantName(report.outcome)} (${report.error_class[0] ?? '-'})`);
-            const busy = await h.callerActor.demonstrate_timeouts(h.callee);
+            const busy = ok(await h.callerActor.demonstrate_timeouts(h.callee));
             await say(`a 1 s bounded call to a busy callee ends in SYS_UNKNOWN: ${busy}`);
-            await h.calleeActor.release();
+            ok(await h.calleeActor.release());
             return {
                 ok: 'Unknown' in report.outcome && busy,
                 summary: `SYS_UNKNOWN after ${seconds(report.elapsed_ns).toFixed(1)} s; the callee is still hanging, the caller has moved on`,
@@ -86,7 +111,7 @@ export const SCENARIOS: readonly Scenario[] = [
             const call = h.begin((c) => c.call_callee(h.callee, HANG, NONE, UNBOUNDED, 0n));
             await h.elapse(wait);
             await say(`after ${wait} s the call is still outstanding: ${!call.done}`);
-            await h.calleeActor.release();
+            ok(await h.calleeActor.release());
             await say('the callee is released');
             const report = ok(await h.settle(call, 60));
             await say(`the call ends after ${seconds(report.elapsed_ns).toFixed(0)} s: ${variantName(report.outcome)}`);
@@ -114,7 +139,7 @@ export const SCENARIOS: readonly Scenario[] = [
                 await h.elapse(patience - Math.round(gaveUp));
             }
             await say(`after ${patience} s it is ${await h.status(h.caller)}: it cannot be stopped, so it cannot be upgraded safely`);
-            await h.calleeActor.release();
+            ok(await h.calleeActor.release());
             await h.settle(held, 60);
             await h.stopCanister(h.caller, 60);
             await say(`once the callee lets go, the caller is ${await h.status(h.caller)}`);
@@ -133,7 +158,7 @@ export const SCENARIOS: readonly Scenario[] = [
             await h.elapse(3);
             const after = (await h.callerActor.stats()).completed;
             await say(`upgraded and started; its stable call history still holds ${after} calls`);
-            await h.calleeActor.release();
+            ok(await h.calleeActor.release());
             await h.settle(bounded15, 5).catch(() => undefined);
             return {
                 ok: !stoppedWhileHeld && stopped && took <= 18 && after === before + 1n,
@@ -152,7 +177,7 @@ export const SCENARIOS: readonly Scenario[] = [
             const call = h.begin((c) => c.call_callee(h.callee, HANG, NONE, bounded(5), amount));
             const timedOut = ok(await h.settle(call, 30));
             await say(`bounded call with ${amount} cycles, timed out: ${timedOut.cycles_refunded} refunded, ${amount - timedOut.cycles_refunded} lost`);
-            await h.calleeActor.release();
+            ok(await h.calleeActor.release());
             return {
                 ok: rejected.cycles_refunded === amount && timedOut.cycles_refunded === 0n,
                 summary: `rejected: all ${amount} refunded; timed out: all ${amount} lost`,
@@ -164,7 +189,7 @@ export const SCENARIOS: readonly Scenario[] = [
         name: 'safe-transfer',
         title: 'A transfer that timed out after it committed is resolved, once',
         run: async ({ h, say }) => {
-            await h.ledgerActor.set_faults({ commit_then_delay_rounds: 15, fail_before_commit: 0 });
+            ok(await h.ledgerActor.set_faults({ commit_then_delay_rounds: 15, fail_before_commit: 0 }));
             await say('the ledger commits at once but replies only after ~30 s; the caller waits 10 s');
             const to = { owner: h.ledger, subaccount: [] as [] };
             const first = ok(await h.callerActor.transfer({ to, amount: 25_000n, client_key: [] }));
@@ -174,7 +199,7 @@ export const SCENARIOS: readonly Scenario[] = [
                 await h.elapse(1);
                 op = (await h.callerActor.get_transfer(first.id))[0] ?? op;
             }
-            await h.ledgerActor.set_faults({ commit_then_delay_rounds: 0, fail_before_commit: 0 });
+            ok(await h.ledgerActor.set_faults({ commit_then_delay_rounds: 0, fail_before_commit: 0 }));
             for (const line of op.log) await say(`  ${line}`);
             const block = 'Committed' in op.state ? op.state.Committed.block : undefined;
             return {
@@ -188,12 +213,12 @@ export const SCENARIOS: readonly Scenario[] = [
         name: 'guaranteed-transfer',
         title: 'The same transfer with a guaranteed response: one call, but no bound on the wait',
         run: async ({ h, say }) => {
-            await h.ledgerActor.set_faults({ commit_then_delay_rounds: 15, fail_before_commit: 0 });
+            ok(await h.ledgerActor.set_faults({ commit_then_delay_rounds: 15, fail_before_commit: 0 }));
             const started = await h.now();
             const call = h.begin((c) => c.transfer_unbounded({ to: { owner: h.ledger, subaccount: [] }, amount: 25_000n, client_key: [] }));
             const op = ok(await h.settle(call, 120));
             const took = seconds((await h.now()) - started);
-            await h.ledgerActor.set_faults({ commit_then_delay_rounds: 0, fail_before_commit: 0 });
+            ok(await h.ledgerActor.set_faults({ commit_then_delay_rounds: 0, fail_before_commit: 0 }));
             await say(`${variantName(op.state)} after ${took.toFixed(0)} s with ${op.ledger_calls} ledger call: the caller simply waited`);
             return {
                 ok: 'Committed' in op.state && op.ledger_calls === 1,

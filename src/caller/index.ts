@@ -1,49 +1,40 @@
-import {
-    canisterCycleBalance,
-    IDL,
-    init,
-    isController,
-    msgCaller,
-    postUpgrade,
-    Principal,
-    query,
-    StableBTreeMap,
-    time,
-    trap,
-    update
-} from 'azle';
+import { canisterCycleBalance, IDL, init, isController, msgCaller, postUpgrade, Principal, query, time, update } from 'azle';
 
-import { Call, CallError, CallResult, describeCallError, errorClass, isOutcomeUnknown } from '../lib';
+import { CONTROLLERS_ONLY, invalidArgument, notAuthorized, requireController, Unit } from '../common/refusals';
+import { Call, CallError, CallResult, describeCallError, errorClass, isOutcomeUnknown, MAX_CALL_TIMEOUT_SECONDS } from '../lib';
 import { accountKey } from '../ledger_mock/ledger';
 import { Behaviour, CalleeReply } from '../untrusted_callee/types';
-import { CallCalleeResult, CallerError, CallerStats, CallReport, Model, Outcome, Wait } from './types';
-import { Journal } from './transfers/journal';
+import { CallHistory } from './call_history';
+import { TrustedCallees } from './trusted_callees';
+import { CallCalleeResult, CallerError, CallerStats, CallFailure, CallReport, Model, Outcome, Result, Wait } from './types';
+import { Journal, UNRESOLVED_PAGE_MAX } from './transfers/journal';
 import { TransferDriver } from './transfers/driver';
 import { TransferOp, TransferRequest, TransferSettings } from './transfers/types';
-import { checkCanisterId, checkCycles, checkTimeout, checkTransfer } from './validate';
-
-const CallFailure = IDL.Record({ class: IDL.Text, reject_code: IDL.Opt(IDL.Nat32), message: IDL.Text });
-type CallFailure = { class: string; reject_code: [] | [number]; message: string };
-
-const EchoResult = IDL.Variant({ Ok: IDL.Text, Err: CallFailure });
-type EchoResult = { Ok: string } | { Err: CallFailure };
+import { checkCanisterId, checkCycles, checkMethodName, checkTimeout, checkTransfer } from './validate';
 
 const RawWait = IDL.Variant({ Bounded: IDL.Record({ timeout_seconds: IDL.Nat32 }), Unbounded: IDL.Null });
 type RawWait = { Bounded: { timeout_seconds: number } } | { Unbounded: null };
-const RawResult = IDL.Variant({ Ok: IDL.Vec(IDL.Nat8), Err: CallFailure });
-type RawResult = { Ok: Uint8Array } | { Err: CallFailure };
 
-const HISTORY_PAGE_MAX = 100;
-
-const TransferResponse = IDL.Variant({ Ok: TransferOp, Err: CallerError });
-type TransferResponse = { Ok: TransferOp } | { Err: CallerError };
+/** Most calls made on request (not transfers) that may be outstanding at once. */
+export const MAX_OUTSTANDING_CALLS = 1_000;
+/** Most attempts a transfer may be given before it is Stuck. */
+const MAX_ATTEMPTS_LIMIT = 1_000;
+const PAGE_MAX = 100;
+const ANONYMOUS = Principal.anonymous().toText();
 
 /**
- * Calls an untrusted callee with either response model and reports what happened: outcome,
- * error class, elapsed time and cycles. Its history lives in stable memory and survives upgrades.
+ * Calls an untrusted callee with either response model and reports what happened, and pays on
+ * a ledger safely under bounded waits.
+ *
+ * Who may do what: anyone may read, ping, and ask for bounded-wait calls (they cannot hold the
+ * caller longer than 300 s, and at most 1,000 calls made on request are outstanding); an
+ * unbounded-wait call goes only to a callee a controller trusts (trust_callee); attaching
+ * cycles, raw calls and all settings are for controllers; transfers are for controllers and
+ * the principals they authorize. A refusal is a typed Err and changes nothing.
  */
 export default class {
-    history = new StableBTreeMap<bigint, CallReport>(0);
+    history = new CallHistory();
+    trusted = new TrustedCallees();
     outstanding = 0;
     pings = 0n;
     journal = new Journal();
@@ -66,93 +57,147 @@ export default class {
      * operation is journaled in stable memory before the first call, every attempt carries the
      * same ICRC-1 idempotency key (memo + created_at_time), and timers retry until the ledger's
      * answer is known. Returns the operation after its first attempt; follow it with get_transfer.
+     * Who: controllers and authorized principals. Cost: one journal entry, at most max_attempts
+     * bounded-wait ledger calls.
      */
-    @update([TransferRequest], TransferResponse)
-    async transfer(request: TransferRequest): Promise<TransferResponse> {
-        return this.startTransfer(request, 'bounded');
+    @update([TransferRequest], Result(TransferOp))
+    async transfer(request: TransferRequest): Promise<Result<TransferOp>> {
+        return this.startTransfer(request, 'bounded', 'transfer');
     }
 
-    /** The same with one guaranteed-response call and no retries, for comparison: it can wait for ever. */
-    @update([TransferRequest], TransferResponse)
-    async transfer_unbounded(request: TransferRequest): Promise<TransferResponse> {
-        return this.startTransfer(request, 'unbounded');
+    /**
+     * The same with one guaranteed-response call to the configured ledger (which the controllers
+     * chose, so trust) and no retries, for comparison: it can wait for ever.
+     * Who: controllers and authorized principals.
+     */
+    @update([TransferRequest], Result(TransferOp))
+    async transfer_unbounded(request: TransferRequest): Promise<Result<TransferOp>> {
+        return this.startTransfer(request, 'unbounded', 'transfer_unbounded');
     }
 
+    /** One operation of the journal. Who: anyone (the ledger's block log is public too). */
     @query([IDL.Nat64], IDL.Opt(TransferOp))
     get_transfer(id: bigint): [] | [TransferOp] {
         const op = this.journal.get(id);
         return op === undefined ? [] : [op];
     }
 
-    /** Operations whose outcome is not known yet (including Stuck ones). */
+    /** Operations whose outcome is not known yet (Stuck ones too), oldest first, at most 100. Who: anyone. */
     @query([], IDL.Vec(TransferOp))
     unresolved_transfers(): TransferOp[] {
-        return this.journal.unresolved();
+        return this.journal.unresolved(UNRESOLVED_PAGE_MAX);
     }
 
+    /** Operations from id `start` on, at most 100. Who: anyone. */
     @query([IDL.Nat64, IDL.Nat32], IDL.Vec(TransferOp))
     transfers_page(start: bigint, limit: number): TransferOp[] {
-        return this.journal.page(start, Math.min(limit, HISTORY_PAGE_MAX));
+        return this.journal.page(start, Math.min(limit, PAGE_MAX));
     }
 
-    /** Drives an operation now (a Stuck one gets a fresh round of retries): controllers only. */
-    @update([IDL.Nat64], IDL.Opt(TransferOp))
-    async retry_transfer(id: bigint): Promise<[] | [TransferOp]> {
-        if (!isController(msgCaller())) trap('retry_transfer: only a controller of the caller may retry');
+    /**
+     * Drives an operation now; a Stuck one gets a fresh round of retries.
+     * Who: controllers. Errors: NotAuthorized, InvalidArgument (no such operation).
+     */
+    @update([IDL.Nat64], Result(TransferOp))
+    async retry_transfer(id: bigint): Promise<Result<TransferOp>> {
+        const refused = requireController('retry_transfer');
+        if (refused !== undefined) return { Err: refused };
         const op = this.journal.get(id);
-        if (op === undefined) return [];
+        if (op === undefined) return { Err: invalidArgument('id', `no transfer has id ${id}`) };
         if ('Stuck' in op.state) {
             op.state = { Retrying: { attempt: op.attempts, next_at: time(), last_error: op.state.Stuck.last_error } };
             op.attempts = 0;
             this.journal.save(op);
         }
-        const driven = await this.driver.drive(id);
-        return driven === undefined ? [] : [driven];
+        return { Ok: (await this.driver.drive(id)) ?? op };
     }
 
-    @update([TransferSettings], IDL.Null)
-    set_transfer_settings(settings: TransferSettings): null {
-        if (!isController(msgCaller())) trap('set_transfer_settings: only a controller of the caller may change them');
+    /**
+     * Sets the ledger, the bounded-wait timeout (capped at 300 s like every timeout; the answer
+     * shows the value applied) and the attempts before a transfer is Stuck (1 to 1,000).
+     * Who: controllers. Errors: NotAuthorized, InvalidArgument.
+     */
+    @update([TransferSettings], Result(TransferSettings))
+    set_transfer_settings(settings: TransferSettings): Result<TransferSettings> {
+        const refused = requireController('set_transfer_settings');
+        if (refused !== undefined) return { Err: refused };
         const ledger = settings.ledger[0];
-        if (ledger !== undefined && checkCanisterId(ledger, 'ledger') !== undefined) trap('set_transfer_settings: the ledger must be a canister id');
-        if (settings.max_attempts === 0) trap('set_transfer_settings: max_attempts must be at least 1');
-        this.journal.settings = settings;
-        return null;
+        const invalid =
+            (ledger === undefined ? undefined : checkCanisterId(ledger, 'ledger')) ??
+            (settings.max_attempts < 1 || settings.max_attempts > MAX_ATTEMPTS_LIMIT
+                ? invalidArgument('max_attempts', `1 to ${MAX_ATTEMPTS_LIMIT}, got ${settings.max_attempts}`)
+                : undefined);
+        if (invalid !== undefined) return { Err: invalid };
+        const applied = { ...settings, timeout_seconds: Math.min(settings.timeout_seconds, MAX_CALL_TIMEOUT_SECONDS) };
+        this.journal.settings = applied;
+        return { Ok: applied };
     }
 
+    /** Who: anyone. */
     @query([], TransferSettings)
     transfer_settings(): TransferSettings {
         return this.journal.settings;
     }
 
-    /** Allows (or stops allowing) a principal to start transfers: controllers only. */
-    @update([IDL.Principal, IDL.Bool], IDL.Null)
-    authorize(principal: Principal, allowed: boolean): null {
-        if (!isController(msgCaller())) trap('authorize: only a controller of the caller may authorize');
+    /**
+     * Allows (or stops allowing) a principal to start transfers. The anonymous principal cannot
+     * be allowed: that would allow everyone. Who: controllers. Errors: NotAuthorized, InvalidArgument.
+     */
+    @update([IDL.Principal, IDL.Bool], Unit(CallerError))
+    authorize(principal: Principal, allowed: boolean): Result<null> {
+        const refused = requireController('authorize');
+        if (refused !== undefined) return { Err: refused };
+        if (allowed && principal.toText() === ANONYMOUS) return { Err: invalidArgument('principal', 'the anonymous principal would let everyone transfer') };
         this.journal.setAuthorized(principal, allowed);
-        return null;
+        return { Ok: null };
     }
 
-    /** Calls `behave(behaviour, payload)` on the callee. Attaching cycles is for controllers only. */
+    /**
+     * Trusts (or stops trusting) a callee to answer: only trusted callees may receive
+     * unbounded-wait calls, because a callee that never answers one keeps the caller from
+     * stopping and upgrading. At most 100. Who: controllers. Errors: NotAuthorized, InvalidArgument.
+     */
+    @update([IDL.Principal, IDL.Bool], Unit(CallerError))
+    trust_callee(callee: Principal, trusted: boolean): Result<null> {
+        const refused = requireController('trust_callee');
+        if (refused !== undefined) return { Err: refused };
+        const invalid = checkCanisterId(callee, 'callee');
+        if (invalid !== undefined) return { Err: invalid };
+        if (!this.trusted.set(callee, trusted)) return { Err: invalidArgument('callee', 'the list of trusted callees is full') };
+        return { Ok: null };
+    }
+
+    /** The callees unbounded-wait calls may go to. Who: anyone. */
+    @query([], IDL.Vec(IDL.Principal))
+    trusted_callees(): Principal[] {
+        return this.trusted.list();
+    }
+
+    /**
+     * Calls `behave(behaviour, payload)` on the callee and reports what happened.
+     * Who: anyone for bounded waits; unbounded waits only to trusted callees; attaching cycles
+     * only for controllers. Cost: one outstanding call (at most 1,000 at once) and a history entry.
+     * Errors: NotAuthorized, InvalidArgument, UnboundedWaitNotAllowed, TooManyOutstandingCalls.
+     */
     @update([IDL.Principal, Behaviour, IDL.Vec(IDL.Nat8), Wait, IDL.Nat], CallCalleeResult)
     async call_callee(callee: Principal, behaviour: Behaviour, payload: Uint8Array, wait: Wait, cycles: bigint): Promise<CallCalleeResult> {
         if (cycles > 0n && !isController(msgCaller())) {
-            return { Err: { NotAuthorized: 'only a controller of the caller may attach cycles to a call' } };
+            return { Err: notAuthorized('call_callee', 'only a controller of this canister may attach cycles') };
         }
-        const invalid =
-            checkCanisterId(callee, 'callee') ??
-            ('Bounded' in wait ? checkTimeout(wait.Bounded.timeout_seconds) : undefined) ??
-            checkCycles(cycles, canisterCycleBalance());
-        if (invalid !== undefined) return { Err: invalid };
+        const refused = this.checkCall(callee, wait) ?? checkCycles(cycles, canisterCycleBalance());
+        if (refused !== undefined) return { Err: refused };
         const call = start(callee, 'behave', wait).withArgs([Behaviour, IDL.Vec(IDL.Nat8)], [behaviour, payload]).withCycles(cycles);
         return { Ok: await this.track(callee, 'behave', call, cycles) };
     }
 
-    /** Calls `work(payload)`: whatever the callee's controllers configured it to do. */
+    /**
+     * Calls `work(payload)`: whatever the callee's controllers configured it to do.
+     * Who: as call_callee (anyone; unbounded waits to trusted callees only), without cycles.
+     */
     @update([IDL.Principal, IDL.Vec(IDL.Nat8), Wait], CallCalleeResult)
     async call_work(callee: Principal, payload: Uint8Array, wait: Wait): Promise<CallCalleeResult> {
-        const invalid = checkCanisterId(callee, 'callee') ?? ('Bounded' in wait ? checkTimeout(wait.Bounded.timeout_seconds) : undefined);
-        if (invalid !== undefined) return { Err: invalid };
+        const refused = this.checkCall(callee, wait);
+        if (refused !== undefined) return { Err: refused };
         const call = start(callee, 'work', wait).withArgs([IDL.Vec(IDL.Nat8)], [payload]);
         return { Ok: await this.track(callee, 'work', call, 0n) };
     }
@@ -160,81 +205,118 @@ export default class {
     /**
      * As in DFINITY's Rust example: calls the callee's `deadline` method with a best-effort or a
      * guaranteed-response call and returns the deadline the callee saw (0 for guaranteed).
+     * Who: anyone; the guaranteed-response call only to a trusted callee.
      */
-    @update([IDL.Principal, IDL.Bool], IDL.Nat64)
-    async demonstrate_deadlines(callee: Principal, useBestEffortResponse: boolean): Promise<bigint> {
-        const call = useBestEffortResponse ? Call.boundedWait(callee, 'deadline') : Call.unboundedWait(callee, 'deadline');
-        const result = await call.call(IDL.Nat64);
-        if ('Err' in result) trap(`demonstrate_deadlines: ${describeCallError(result.Err)}`);
-        return BigInt(result.Ok);
+    @update([IDL.Principal, IDL.Bool], Result(IDL.Nat64))
+    async demonstrate_deadlines(callee: Principal, useBestEffortResponse: boolean): Promise<Result<bigint>> {
+        const wait: Wait = useBestEffortResponse ? { Bounded: { timeout_seconds: BigInt(MAX_CALL_TIMEOUT_SECONDS) } } : { Unbounded: null };
+        const refused = this.checkCall(callee, wait);
+        if (refused !== undefined) return { Err: refused };
+        const result = await this.counted(() => start(callee, 'deadline', wait).call(IDL.Nat64));
+        return 'Ok' in result ? { Ok: BigInt(result.Ok) } : { Err: { CallFailed: failure(result.Err) } };
     }
 
     /**
      * As in DFINITY's Rust example: a 1-second bounded call to a callee that is busy for longer
-     * ends in SYS_UNKNOWN. Returns true when it did.
+     * ends in SYS_UNKNOWN. Returns true when it did. Who: anyone.
      */
-    @update([IDL.Principal], IDL.Bool)
-    async demonstrate_timeouts(callee: Principal): Promise<boolean> {
-        const result = await Call.boundedWait(callee, 'behave')
-            .changeTimeout(1)
-            .withArgs([Behaviour, IDL.Vec(IDL.Nat8)], [{ ReplyAfter: 10 }, new Uint8Array()])
-            .call(CalleeReply);
-        return 'Err' in result && isOutcomeUnknown(result.Err);
+    @update([IDL.Principal], Result(IDL.Bool))
+    async demonstrate_timeouts(callee: Principal): Promise<Result<boolean>> {
+        const refused = this.checkCall(callee, { Bounded: { timeout_seconds: 1n } });
+        if (refused !== undefined) return { Err: refused };
+        const result = await this.counted(() =>
+            Call.boundedWait(callee, 'behave')
+                .changeTimeout(1)
+                .withArgs([Behaviour, IDL.Vec(IDL.Nat8)], [{ ReplyAfter: 10 }, new Uint8Array()])
+                .call(CalleeReply)
+        );
+        return { Ok: 'Err' in result && isOutcomeUnknown(result.Err) };
     }
 
-    /** Completed calls, oldest first, from `start` (at most 100 per page). */
+    /** Reports of calls made on request, oldest first, from `start` (at most 100; the last 10,000 are kept). Who: anyone. */
     @query([IDL.Nat64, IDL.Nat32], IDL.Vec(CallReport))
     history_page(start: bigint, limit: number): CallReport[] {
-        const page: CallReport[] = [];
-        for (let id = start; id < start + BigInt(Math.min(limit, HISTORY_PAGE_MAX)); id++) {
-            const report = this.history.get(id);
-            if (report === undefined) break;
-            page.push(report);
-        }
-        return page;
+        return this.history.page(start, limit);
     }
 
+    /** Who: anyone. */
     @query([], CallerStats)
     stats(): CallerStats {
-        return { completed: BigInt(this.history.len()), outstanding: this.outstanding, pings: this.pings };
+        return { completed: this.history.completed, outstanding: this.outstanding, pings: this.pings };
     }
 
-    /** An update that does nothing but count: the caller keeps serving while calls are outstanding. */
+    /** An update that does nothing but count: the caller keeps serving while calls are outstanding. Who: anyone. */
     @update([], IDL.Nat64)
     ping(): bigint {
         return ++this.pings;
     }
 
-    @update([IDL.Principal, IDL.Text, IDL.Nat32], EchoResult)
-    async echo_bounded(callee: Principal, text: string, timeoutSeconds: number): Promise<EchoResult> {
-        const result = await Call.boundedWait(callee, 'echo').changeTimeout(timeoutSeconds).withArgs([IDL.Text], [text]).call(IDL.Text);
-        return 'Ok' in result ? result : { Err: failure(result.Err) };
+    /** `echo(text)` on the callee with a bounded wait (timeout capped at 300 s). Who: anyone. */
+    @update([IDL.Principal, IDL.Text, IDL.Nat32], Result(IDL.Text))
+    async echo_bounded(callee: Principal, text: string, timeoutSeconds: number): Promise<Result<string>> {
+        return this.echo(callee, text, { Bounded: { timeout_seconds: BigInt(timeoutSeconds) } });
     }
 
-    @update([IDL.Principal, IDL.Text], EchoResult)
-    async echo_unbounded(callee: Principal, text: string): Promise<EchoResult> {
-        const result = await Call.unboundedWait(callee, 'echo').withArgs([IDL.Text], [text]).call(IDL.Text);
-        return 'Ok' in result ? result : { Err: failure(result.Err) };
+    /** `echo(text)` on the callee with an unbounded wait. Who: anyone, to trusted callees only. */
+    @update([IDL.Principal, IDL.Text], Result(IDL.Text))
+    async echo_unbounded(callee: Principal, text: string): Promise<Result<string>> {
+        return this.echo(callee, text, { Unbounded: null });
     }
 
-    /** Any method of any canister, with raw Candid arguments: for the caller's controllers only. */
-    @update([IDL.Principal, IDL.Text, IDL.Vec(IDL.Nat8), RawWait], RawResult)
-    async call_raw(callee: Principal, method: string, arg: Uint8Array, wait: RawWait): Promise<RawResult> {
-        if (!isController(msgCaller())) trap('call_raw: only a controller of this canister may call it');
-        const call =
-            'Bounded' in wait ? Call.boundedWait(callee, method).changeTimeout(wait.Bounded.timeout_seconds) : Call.unboundedWait(callee, method);
-        const result = await call.withRawArgs(arg).callRaw();
-        return 'Ok' in result ? result : { Err: failure(result.Err) };
+    /**
+     * Any method of any canister, with raw Candid arguments. Who: controllers; unbounded waits
+     * only to trusted callees, as for everyone. Errors: NotAuthorized, InvalidArgument,
+     * UnboundedWaitNotAllowed, TooManyOutstandingCalls, CallFailed.
+     */
+    @update([IDL.Principal, IDL.Text, IDL.Vec(IDL.Nat8), RawWait], Result(IDL.Vec(IDL.Nat8)))
+    async call_raw(callee: Principal, method: string, arg: Uint8Array, wait: RawWait): Promise<Result<Uint8Array>> {
+        if (!isController(msgCaller())) return { Err: notAuthorized('call_raw', CONTROLLERS_ONLY) };
+        const asWait: Wait = 'Bounded' in wait ? { Bounded: { timeout_seconds: BigInt(wait.Bounded.timeout_seconds) } } : { Unbounded: null };
+        const refused = checkMethodName(method) ?? this.checkCall(callee, asWait, false);
+        if (refused !== undefined) return { Err: refused };
+        const result = await this.counted(() => start(callee, method, asWait).withRawArgs(arg).callRaw());
+        return 'Ok' in result ? result : { Err: { CallFailed: failure(result.Err) } };
     }
 
-    private async startTransfer(request: TransferRequest, model: 'bounded' | 'unbounded'): Promise<TransferResponse> {
+    private async echo(callee: Principal, text: string, wait: Wait): Promise<Result<string>> {
+        const refused = this.checkCall(callee, wait);
+        if (refused !== undefined) return { Err: refused };
+        const result = await this.counted(() => start(callee, 'echo', wait).withArgs([IDL.Text], [text]).call(IDL.Text));
+        return 'Ok' in result ? result : { Err: { CallFailed: failure(result.Err) } };
+    }
+
+    /**
+     * The rules every call made on request follows: a well-formed target (a canister id unless
+     * `canisterOnly` is false), a timeout a u32 holds, an unbounded wait only to a trusted callee,
+     * and room among the outstanding calls.
+     */
+    private checkCall(callee: Principal, wait: Wait, canisterOnly = true): CallerError | undefined {
+        const invalid = (canisterOnly ? checkCanisterId(callee, 'callee') : undefined) ?? ('Bounded' in wait ? checkTimeout(wait.Bounded.timeout_seconds) : undefined);
+        if (invalid !== undefined) return invalid;
+        if ('Unbounded' in wait && !this.trusted.has(callee)) return { UnboundedWaitNotAllowed: { callee } };
+        if (this.outstanding >= MAX_OUTSTANDING_CALLS) return { TooManyOutstandingCalls: { limit: MAX_OUTSTANDING_CALLS } };
+        return undefined;
+    }
+
+    /** Counts a call made on request as outstanding while it runs. */
+    private async counted<T>(make: () => Promise<T>): Promise<T> {
+        this.outstanding++;
+        try {
+            return await make();
+        } finally {
+            // An upgrade with calls outstanding starts the count anew: never below zero.
+            this.outstanding = Math.max(0, this.outstanding - 1);
+        }
+    }
+
+    private async startTransfer(request: TransferRequest, model: 'bounded' | 'unbounded', method: string): Promise<Result<TransferOp>> {
         const caller = msgCaller();
         if (!isController(caller) && !this.journal.isAuthorized(caller)) {
-            return { Err: { NotAuthorized: `${caller.toText()} may not start transfers` } };
+            return { Err: notAuthorized(method, 'only controllers and the principals they authorize may start transfers') };
         }
         const settings = this.journal.settings;
         const ledger = settings.ledger[0];
-        if (ledger === undefined) return { Err: { InvalidArgument: 'no ledger is configured (set_transfer_settings)' } };
+        if (ledger === undefined) return { Err: invalidArgument('settings.ledger', 'no ledger is configured (set_transfer_settings)') };
         const invalid: CallerError | undefined = checkTransfer(request);
         if (invalid !== undefined) return { Err: invalid };
         const key = request.client_key[0];
@@ -243,7 +325,7 @@ export default class {
         if (known !== undefined) {
             // A client key names one request: reusing it for another is a client bug, not a retry.
             const mismatch = differentRequest(known, request, caller, model);
-            if (mismatch !== undefined) return { Err: { InvalidArgument: `client key already used for a different transfer: ${mismatch}` } };
+            if (mismatch !== undefined) return { Err: invalidArgument('client_key', `already used for a different transfer: ${mismatch}`) };
             // The client retried its own request: the same operation, driven by whoever already drives it.
             return { Ok: (await this.driver.drive(known.id)) ?? known };
         }
@@ -273,17 +355,9 @@ export default class {
 
     private async track(callee: Principal, method: string, call: Call, cycles: bigint): Promise<CallReport> {
         const startedAt = time();
-        this.outstanding++;
-        let outcome: { result: CallResult<CalleeReply>; refunded: bigint };
-        try {
-            outcome = await call.callWithRefund(CalleeReply);
-        } finally {
-            this.outstanding--;
-        }
+        const { result, refunded } = await this.counted(() => call.callWithRefund(CalleeReply));
         const finishedAt = time();
-        const { result, refunded } = outcome;
-        const report: CallReport = {
-            id: BigInt(this.history.len()),
+        return this.history.record({
             callee,
             method,
             model: modelOf(call),
@@ -294,9 +368,7 @@ export default class {
             elapsed_ns: finishedAt - startedAt,
             cycles_attached: cycles,
             cycles_refunded: refunded
-        };
-        this.history.insert(report.id, report);
-        return report;
+        });
     }
 }
 
@@ -317,6 +389,7 @@ function memoFor(id: bigint): Uint8Array {
     return memo;
 }
 
+/** A call of the requested model; the timeout is a u32 already checked, and the library caps it at 300 s. */
 function start(callee: Principal, method: string, wait: Wait): Call {
     return 'Bounded' in wait
         ? Call.boundedWait(callee, method).changeTimeout(Number(wait.Bounded.timeout_seconds))

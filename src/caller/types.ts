@@ -1,5 +1,7 @@
 import { IDL, Principal } from 'azle';
 
+import { InvalidArgument, NotAuthorized } from '../common/refusals';
+
 /** How long the caller is willing to wait. `int` so that a negative timeout is a typed error. */
 export const Wait = IDL.Variant({
     Bounded: IDL.Record({ timeout_seconds: IDL.Int }),
@@ -72,14 +74,45 @@ export type CallReport = {
     cycles_refunded: bigint;
 };
 
+/** A call that was made and failed: `class` is CleanReject, OutcomeUnknown or Failed (src/lib/errors.ts). */
+export const CallFailure = IDL.Record({ class: IDL.Text, reject_code: IDL.Opt(IDL.Nat32), message: IDL.Text });
+export type CallFailure = { class: string; reject_code: [] | [number]; message: string };
+
+/** Why the caller refused a request, or how a call it made on request failed. A refusal changes nothing. */
 export const CallerError = IDL.Variant({
-    InvalidArgument: IDL.Text,
-    NotAuthorized: IDL.Text
+    NotAuthorized: NotAuthorized,
+    InvalidArgument: InvalidArgument,
+    /**
+     * An unbounded-wait call to a callee no controller trusts (see trust_callee): such a callee
+     * could keep the call, and with it the caller, from ever stopping.
+     */
+    UnboundedWaitNotAllowed: IDL.Record({ callee: IDL.Principal }),
+    /** `limit` calls made on request are outstanding; bounded-wait ones end within 300 s. */
+    TooManyOutstandingCalls: IDL.Record({ limit: IDL.Nat32 }),
+    /** The call was made and failed. */
+    CallFailed: CallFailure
 });
-export type CallerError = { InvalidArgument: string } | { NotAuthorized: string };
+export type CallerError =
+    | { NotAuthorized: NotAuthorized }
+    | { InvalidArgument: InvalidArgument }
+    | { UnboundedWaitNotAllowed: { callee: Principal } }
+    | { TooManyOutstandingCalls: { limit: number } }
+    | { CallFailed: CallFailure };
 
-export const CallCalleeResult = IDL.Variant({ Ok: CallReport, Err: CallerError });
-export type CallCalleeResult = { Ok: CallReport } | { Err: CallerError };
+/** `variant { Ok : T; Err : CallerError }` */
+export function Result(ok: IDL.Type): IDL.VariantClass {
+    return IDL.Variant({ Ok: ok, Err: CallerError });
+}
+export type Result<T> = { Ok: T } | { Err: CallerError };
 
-export const CallerStats = IDL.Record({ completed: IDL.Nat64, outstanding: IDL.Nat32, pings: IDL.Nat64 });
+export const CallCalleeResult = Result(CallReport);
+export type CallCalleeResult = Result<CallReport>;
+
+export const CallerStats = IDL.Record({
+    /** Calls made on request since install (the history keeps the most recent ones). */
+    completed: IDL.Nat64,
+    /** Calls made on request that are still waiting for a response. */
+    outstanding: IDL.Nat32,
+    pings: IDL.Nat64
+});
 export type CallerStats = { completed: bigint; outstanding: number; pings: bigint };

@@ -95,4 +95,10 @@ export type GetBlocksResult = {
 export const TX_WINDOW_NS = 24n * 60n * 60n * 1_000_000_000n;
 export const PERMITTED_DRIFT_NS = 2n * 60n * 1_000_000_000n;
 export const MAX_MEMO_BYTES = 32;
+/**
+ * Tokens are u64, as in the ICP ledger and the ICRC-1 ledger's default build: an amount beyond
+ * it gets InsufficientFunds ("No one can have so many tokens", dfinity/ic,
+ * rs/ledger_suite/icrc1/ledger/src/main.rs), and no supply can exceed it.
+ */
+export const MAX_TOKENS = 2n ** 64n - 1n;
 export const SUBACCOUNT_BYTES = 32;

@@ -1,7 +1,8 @@
-import { canisterSelf, IDL, isController, msgCaller, query, time, trap, update } from 'azle';
+import { canisterSelf, IDL, msgCaller, query, time, trap, update } from 'azle';
 
+import { InvalidArgument, invalidArgument, NotAuthorized, requireController, Unit } from '../common/refusals';
 import { Call } from '../lib';
-import { Account, GetBlocksArgs, GetBlocksResult, MetadataValue, TransferArg, TransferResult } from './icrc1';
+import { Account, GetBlocksArgs, GetBlocksResult, MAX_TOKENS, MetadataValue, TransferArg, TransferResult } from './icrc1';
 import { blockValue, Ledger, malformedAccount } from './ledger';
 
 const FEE = 10_000n;
@@ -29,16 +30,34 @@ type BlockLog = { archived_below: bigint; max_blocks_per_request: number };
 
 const FindArg = IDL.Record({ from: Account, arg: TransferArg });
 
+/** Why the ledger refused a controller's request. A refusal changes nothing. */
+const AdminError = IDL.Variant({
+    NotAuthorized: NotAuthorized,
+    InvalidArgument: InvalidArgument,
+    /** Minting `amount` would take the total supply past what the ledger's u64 tokens hold. */
+    SupplyLimitExceeded: IDL.Record({ max_supply: IDL.Nat, supply: IDL.Nat })
+});
+type AdminError =
+    | { NotAuthorized: NotAuthorized }
+    | { InvalidArgument: InvalidArgument }
+    | { SupplyLimitExceeded: { max_supply: bigint; supply: bigint } };
+type Result<T> = { Ok: T } | { Err: AdminError };
+
 /**
  * An ICRC-1-shaped ledger: transfers with ICRC-1 deduplication, balances, supply, metadata, and
  * an ICRC-3-style block log for looking results up. Balances and blocks live in stable memory.
- * Its controllers can mint (for tests) and switch on faults that make the caller's life hard.
+ * Tokens are u64, as in the ICP ledger and the ICRC-1 ledger's default build.
+ *
+ * Who may do what: anyone may transfer from their own accounts and read everything, as on a real
+ * ledger; only its controllers mint (they are its minter) and switch on the faults that make
+ * the caller's life hard.
  */
 export default class {
     ledger = new Ledger(FEE);
     faults: Faults = { commit_then_delay_rounds: 0, fail_before_commit: 0 };
     blockLog: BlockLog = { archived_below: 0n, max_blocks_per_request: Number(MAX_BLOCKS_PER_PAGE) };
 
+    /** ICRC-1 transfer from the caller's account. Who: anyone. */
     @update([TransferArg], TransferResult)
     async icrc1_transfer(arg: TransferArg): Promise<TransferResult> {
         const caller = msgCaller();
@@ -58,42 +77,54 @@ export default class {
         return { Ok: index };
     }
 
+    /**
+     * Who: anyone. A subaccount that is not 32 bytes is rejected, as a real ledger's Candid
+     * decoding rejects it (the reply type leaves no room for an error).
+     */
     @query([Account], IDL.Nat)
     icrc1_balance_of(account: Account): bigint {
-        if (malformedAccount(account) !== undefined) trap(`icrc1_balance_of: ${malformedAccount(account)}`);
+        const malformed = malformedAccount(account);
+        if (malformed !== undefined) trap(`icrc1_balance_of: ${malformed}`);
         return this.ledger.balanceOf(account);
     }
 
+    /** Who: anyone. */
     @query([], IDL.Nat)
     icrc1_total_supply(): bigint {
         return this.ledger.totalSupply();
     }
 
+    /** Who: anyone. */
     @query([], IDL.Nat)
     icrc1_fee(): bigint {
         return FEE;
     }
 
+    /** Who: anyone. */
     @query([], IDL.Text)
     icrc1_name(): string {
         return 'Mock Token';
     }
 
+    /** Who: anyone. */
     @query([], IDL.Text)
     icrc1_symbol(): string {
         return 'MOCK';
     }
 
+    /** Who: anyone. */
     @query([], IDL.Nat8)
     icrc1_decimals(): number {
         return 8;
     }
 
+    /** Who: anyone. */
     @query([], IDL.Opt(Account))
     icrc1_minting_account(): [] | [Account] {
         return [];
     }
 
+    /** Who: anyone. */
     @query([], IDL.Vec(IDL.Tuple(IDL.Text, MetadataValue)))
     icrc1_metadata(): [string, MetadataValue][] {
         return [
@@ -104,6 +135,7 @@ export default class {
         ];
     }
 
+    /** Who: anyone. */
     @query([], IDL.Vec(IDL.Record({ name: IDL.Text, url: IDL.Text })))
     icrc1_supported_standards(): { name: string; url: string }[] {
         return [
@@ -115,6 +147,7 @@ export default class {
     /**
      * The block log (ICRC-3 values): at most `max_blocks_per_request` blocks per call; blocks
      * below `archived_below` are left to the archive, which `archived_blocks` points to.
+     * Who: anyone.
      */
     @query([GetBlocksArgs], GetBlocksResult)
     icrc3_get_blocks(ranges: GetBlocksArgs): GetBlocksResult {
@@ -128,47 +161,58 @@ export default class {
         return { log_length: length, blocks: this.serve(ranges, archivedBelow, length), archived_blocks: archived };
     }
 
-    /** The archive's side of the block log: only blocks below `archived_below`. */
+    /** The archive's side of the block log: only blocks below `archived_below`. Who: anyone. */
     @query([GetBlocksArgs], GetBlocksResult)
     icrc3_get_archived_blocks(ranges: GetBlocksArgs): GetBlocksResult {
         const length = this.ledger.logLength();
         return { log_length: length, blocks: this.serve(ranges, 0n, min(length, this.blockLog.archived_below)), archived_blocks: [] };
     }
 
-    /** The block index of the transfer `from` made with exactly these arguments, if any (lookup by key). */
+    /** The block index of the transfer `from` made with exactly these arguments, if any (lookup by key). Who: anyone. */
     @query([FindArg], IDL.Opt(IDL.Nat))
     find_transfer(request: { from: Account; arg: TransferArg }): [] | [bigint] {
         const index = this.ledger.find(request.from.owner, { ...request.arg, from_subaccount: request.from.subaccount });
         return index === undefined ? [] : [index];
     }
 
-    /** Test-only minting, for the ledger's controllers. */
-    @update([Account, IDL.Nat], IDL.Nat)
-    mint(to: Account, amount: bigint): bigint {
-        if (!isController(msgCaller())) trap('mint: only a controller of the ledger may mint');
-        if (malformedAccount(to) !== undefined) trap(`mint: ${malformedAccount(to)}`);
-        if (amount === 0n) trap('mint: the amount must be greater than 0');
-        return this.ledger.mint(to, amount, time());
+    /**
+     * Creates `amount` new tokens on `to`; returns the block index. The total supply stays within
+     * u64, as the ledger's tokens are u64. Who: controllers (the minter).
+     */
+    @update([Account, IDL.Nat], IDL.Variant({ Ok: IDL.Nat, Err: AdminError }))
+    mint(to: Account, amount: bigint): Result<bigint> {
+        const refused = requireController('mint');
+        if (refused !== undefined) return { Err: refused };
+        const malformed = malformedAccount(to);
+        if (malformed !== undefined) return { Err: invalidArgument('to.subaccount', malformed) };
+        if (amount === 0n) return { Err: invalidArgument('amount', 'must be greater than 0') };
+        const supply = this.ledger.totalSupply();
+        if (supply + amount > MAX_TOKENS) return { Err: { SupplyLimitExceeded: { max_supply: MAX_TOKENS, supply } } };
+        return { Ok: this.ledger.mint(to, amount, time()) };
     }
 
-    @update([Faults], IDL.Null)
-    set_faults(faults: Faults): null {
-        if (!isController(msgCaller())) trap('set_faults: only a controller of the ledger may set faults');
+    /** Who: controllers. */
+    @update([Faults], Unit(AdminError))
+    set_faults(faults: Faults): Result<null> {
+        const refused = requireController('set_faults');
+        if (refused !== undefined) return { Err: refused };
         this.faults = faults;
-        return null;
+        return { Ok: null };
     }
 
-    /** Serves the log as a ledger with archives and capped responses would (controllers only). */
-    @update([BlockLog], IDL.Null)
-    set_block_log(shape: BlockLog): null {
-        if (!isController(msgCaller())) trap('set_block_log: only a controller of the ledger may change how blocks are served');
+    /** Serves the log as a ledger with archives and capped responses would. Who: controllers. */
+    @update([BlockLog], Unit(AdminError))
+    set_block_log(shape: BlockLog): Result<null> {
+        const refused = requireController('set_block_log');
+        if (refused !== undefined) return { Err: refused };
         if (shape.max_blocks_per_request < 1 || shape.max_blocks_per_request > Number(MAX_BLOCKS_PER_PAGE)) {
-            trap(`set_block_log: max_blocks_per_request must be 1 to ${MAX_BLOCKS_PER_PAGE}`);
+            return { Err: invalidArgument('max_blocks_per_request', `1 to ${MAX_BLOCKS_PER_PAGE}, got ${shape.max_blocks_per_request}`) };
         }
         this.blockLog = shape;
-        return null;
+        return { Ok: null };
     }
 
+    /** A self-call target for the delay fault. Who: anyone (it does nothing). */
     @update([], IDL.Null)
     noop(): null {
         return null;

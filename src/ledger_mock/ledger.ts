@@ -3,6 +3,7 @@ import { Principal, StableBTreeMap } from 'azle';
 import {
     Account,
     MAX_MEMO_BYTES,
+    MAX_TOKENS,
     PERMITTED_DRIFT_NS,
     SUBACCOUNT_BYTES,
     TransferArg,
@@ -87,6 +88,8 @@ export class Ledger {
         const memo = arg.memo[0];
         if (memo !== undefined && memo.length > MAX_MEMO_BYTES) return generic(2n, `the memo has ${memo.length} bytes; at most ${MAX_MEMO_BYTES} are allowed`);
         if (arg.amount === 0n) return generic(3n, 'the amount must be greater than 0');
+        // No one can have so many tokens (the real ledgers' answer to an amount beyond u64).
+        if (arg.amount > MAX_TOKENS) return { InsufficientFunds: { balance: this.balanceOf(fromAccount(caller, arg)) } };
         if (arg.fee[0] !== undefined && arg.fee[0] !== this.fee) return { BadFee: { expected_fee: this.fee } };
         const createdAt = arg.created_at_time[0];
         if (createdAt !== undefined) {

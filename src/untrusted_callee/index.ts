@@ -1,9 +1,7 @@
 import {
     canisterSelf,
     IDL,
-    isController,
     msgArgData,
-    msgCaller,
     msgCyclesAccept,
     msgCyclesAvailable,
     msgReject,
@@ -13,10 +11,15 @@ import {
     update
 } from 'azle';
 
+import { invalidArgument, requireController, Unit } from '../common/refusals';
 import { Call, msgDeadline } from '../lib';
-import { Behaviour, CalleeConfig, CalleeReply, CalleeStats, MAX_REPLY_BYTES } from './types';
+import { Behaviour, CalleeConfig, CalleeError, CalleeReply, CalleeStats, MAX_REPLY_BYTES } from './types';
 
-const DEFAULT_MAX_HANG_ROUNDS = 10_000;
+const DEFAULT_CONFIG: CalleeConfig = { behaviour: { Echo: null }, max_hang_rounds: 10_000, max_waiting: 1_000 };
+const MAX_HANG_ROUNDS = 1_000_000;
+const MAX_WAITING = 100_000;
+
+type Result<T> = { Ok: T } | { Err: CalleeError };
 
 /**
  * A callee the caller must not trust: it may answer, reject, trap, take its time, or hang on to
@@ -25,61 +28,81 @@ const DEFAULT_MAX_HANG_ROUNDS = 10_000;
  * Hanging keeps the call context open with a loop of self-calls: an `await` on a promise that
  * never settles would not do, because the system answers a call whose execution ends without a
  * reply and without outstanding calls ("did not reply"). Every loop is bounded by
- * `max_hang_rounds`, so a hang ends by itself.
+ * `max_hang_rounds`, and at most `max_waiting` calls wait at once, so neither a hang nor a crowd
+ * of them can run for ever or grow without bound.
+ *
+ * Who may do what: anyone may call `behave`, `work`, `echo`, `deadline` and the queries (that is
+ * the point of the canister); `release` and `configure` are for its controllers.
  */
 export default class {
-    config: CalleeConfig = { behaviour: { Echo: null }, max_hang_rounds: DEFAULT_MAX_HANG_ROUNDS };
+    config: CalleeConfig = DEFAULT_CONFIG;
     releaseEpoch = 0;
     hanging = 0;
     releasedTotal = 0;
     callsTotal = 0n;
 
-    /** Does what `behaviour` says with the payload. */
+    /**
+     * Does what `behaviour` says with the payload. Who: anyone. A call that would wait while
+     * `max_waiting` calls already wait, or a LargeReply above 2,000,000 bytes, is rejected.
+     */
     @update([Behaviour, IDL.Vec(IDL.Nat8)], CalleeReply, { manual: true })
     async behave(): Promise<void> {
-        const [behaviour, payload] = IDL.decode([Behaviour, IDL.Vec(IDL.Nat8)], msgArgData()) as unknown as [Behaviour, Uint8Array];
+        const [behaviour, payload] = decodeArgs([Behaviour, IDL.Vec(IDL.Nat8)]) as [Behaviour, Uint8Array];
         await this.respond(behaviour, payload);
     }
 
-    /** Does what the controllers configured: the caller cannot know in advance. */
+    /** Does what the controllers configured: the caller cannot know in advance. Who: anyone. */
     @update([IDL.Vec(IDL.Nat8)], CalleeReply, { manual: true })
     async work(): Promise<void> {
-        const [payload] = IDL.decode([IDL.Vec(IDL.Nat8)], msgArgData()) as unknown as [Uint8Array];
+        const [payload] = decodeArgs([IDL.Vec(IDL.Nat8)]) as [Uint8Array];
         await this.respond(this.config.behaviour, payload);
     }
 
-    /** Ends every hang in progress; returns how many were waiting. */
-    @update([], IDL.Nat32)
-    release(): number {
+    /** Ends every hang in progress; returns how many calls were waiting. Who: controllers. */
+    @update([], IDL.Variant({ Ok: IDL.Nat32, Err: CalleeError }))
+    release(): Result<number> {
+        const refused = requireController('release');
+        if (refused !== undefined) return { Err: refused };
         this.releaseEpoch++;
-        return this.hanging;
+        return { Ok: this.hanging };
     }
 
-    @update([CalleeConfig], IDL.Null)
-    configure(config: CalleeConfig): null {
-        if (!isController(msgCaller())) trap('configure: only a controller of the callee may configure it');
-        if (config.max_hang_rounds === 0) trap('configure: max_hang_rounds must be at least 1');
+    /** What `work` does, and the bounds of every wait. Who: controllers. */
+    @update([CalleeConfig], Unit(CalleeError))
+    configure(config: CalleeConfig): Result<null> {
+        const refused = requireController('configure');
+        if (refused !== undefined) return { Err: refused };
+        const invalid = invalidConfig(config);
+        if (invalid !== undefined) return { Err: invalid };
         this.config = config;
-        return null;
+        return { Ok: null };
     }
 
+    /** Who: anyone. */
+    @query([], CalleeConfig)
+    configuration(): CalleeConfig {
+        return this.config;
+    }
+
+    /** Who: anyone. */
     @query([], CalleeStats)
     stats(): CalleeStats {
         return { hanging: this.hanging, released_total: this.releasedTotal, calls_total: this.callsTotal };
     }
 
+    /** Who: anyone. */
     @update([IDL.Text], IDL.Text)
     echo(text: string): string {
         return text;
     }
 
-    /** The `ic0.msg_deadline` this call carries: 0 under unbounded wait. */
+    /** The `ic0.msg_deadline` this call carries: 0 under unbounded wait. Who: anyone. */
     @update([], IDL.Nat64)
     deadline(): bigint {
         return msgDeadline();
     }
 
-    /** One step of a hang: the target of the self-calls. */
+    /** One step of a hang: the target of the self-calls. Who: anyone (it does nothing). */
     @update([], IDL.Null)
     noop(): null {
         return null;
@@ -87,8 +110,13 @@ export default class {
 
     /** Replies, rejects (CANISTER_REJECT) or traps (CANISTER_ERROR) as the behaviour says. */
     private async respond(behaviour: Behaviour, payload: Uint8Array): Promise<void> {
+        this.callsTotal++;
+        const refusal = this.refusal(behaviour);
+        if (refusal !== undefined) {
+            msgReject(refusal);
+            return;
+        }
         if ('Reject' in behaviour) {
-            this.callsTotal++;
             msgReject(behaviour.Reject);
             return;
         }
@@ -96,8 +124,17 @@ export default class {
         msgReply(new Uint8Array(IDL.encode([CalleeReply], [value])));
     }
 
+    /** Why the callee will not do what is asked, as the reject message, or undefined. */
+    private refusal(behaviour: Behaviour): string | undefined {
+        if ('LargeReply' in behaviour && behaviour.LargeReply > MAX_REPLY_BYTES) {
+            return `LargeReply: at most ${MAX_REPLY_BYTES} bytes, asked for ${behaviour.LargeReply}`;
+        }
+        const waits = 'Hang' in behaviour || 'ReplyAfter' in behaviour || 'AcceptCyclesThenHang' in behaviour;
+        if (waits && this.hanging >= this.config.max_waiting) return `busy: ${this.hanging} calls are already waiting (max_waiting)`;
+        return undefined;
+    }
+
     private async run(behaviour: Exclude<Behaviour, { Reject: string }>, payload: Uint8Array): Promise<CalleeReply> {
-        this.callsTotal++;
         const deadline = msgDeadline();
         const reply = (extra: Partial<CalleeReply> = {}): CalleeReply => ({
             payload,
@@ -109,10 +146,7 @@ export default class {
         });
         if ('Echo' in behaviour) return reply();
         if ('Trap' in behaviour) trap(behaviour.Trap);
-        if ('LargeReply' in behaviour) {
-            if (behaviour.LargeReply > MAX_REPLY_BYTES) trap(`LargeReply: at most ${MAX_REPLY_BYTES} bytes`);
-            return reply({ payload: new Uint8Array(behaviour.LargeReply).fill(0xab) });
-        }
+        if ('LargeReply' in behaviour) return reply({ payload: new Uint8Array(behaviour.LargeReply).fill(0xab) });
         if ('AcceptCycles' in behaviour) return reply({ cycles_accepted: msgCyclesAccept(msgCyclesAvailable()) });
         if ('ReplyAfter' in behaviour) return reply(await this.wait(behaviour.ReplyAfter, false));
         if ('Hang' in behaviour) return reply(await this.wait(behaviour.Hang.max_rounds[0], true));
@@ -138,4 +172,26 @@ export default class {
         if (released) this.releasedTotal++;
         return { waited_rounds: waited, released };
     }
+}
+
+/** The arguments of a manual-reply method; bytes that are not Candid trap as Azle's own decoding does. */
+function decodeArgs(types: IDL.Type[]): unknown[] {
+    try {
+        return IDL.decode(types, msgArgData());
+    } catch (e) {
+        trap(`Failed to decode Candid bytes: ${e instanceof Error ? e.message : String(e)}`);
+    }
+}
+
+function invalidConfig(config: CalleeConfig): CalleeError | undefined {
+    if (config.max_hang_rounds < 1 || config.max_hang_rounds > MAX_HANG_ROUNDS) {
+        return invalidArgument('max_hang_rounds', `1 to ${MAX_HANG_ROUNDS}, got ${config.max_hang_rounds}`);
+    }
+    if (config.max_waiting < 1 || config.max_waiting > MAX_WAITING) {
+        return invalidArgument('max_waiting', `1 to ${MAX_WAITING}, got ${config.max_waiting}`);
+    }
+    if ('LargeReply' in config.behaviour && config.behaviour.LargeReply > MAX_REPLY_BYTES) {
+        return invalidArgument('behaviour', `LargeReply: at most ${MAX_REPLY_BYTES} bytes`);
+    }
+    return undefined;
 }

@@ -1,5 +1,6 @@
 import { IDL } from 'azle';
 
+import { InvalidArgument, NotAuthorized } from '../common/refusals';
 import { candidType } from '../lib/candid';
 
 /**
@@ -17,7 +18,7 @@ export const Behaviour = IDL.Variant({
     Hang: IDL.Record({ max_rounds: IDL.Opt(IDL.Nat32) }),
     /** Replies after this many self-call round trips: a busy callee. */
     ReplyAfter: IDL.Nat32,
-    /** Replies with this many bytes (at most 2,000,000: the IC's response limit is 2 MiB). */
+    /** Replies with this many bytes (at most 2,000,000: the IC's response limit is 2 MiB); more is rejected. */
     LargeReply: IDL.Nat32,
     /** Accepts every attached cycle, then hangs like `Hang`. */
     AcceptCyclesThenHang: IDL.Record({ max_rounds: IDL.Opt(IDL.Nat32) }),
@@ -57,10 +58,16 @@ export type CalleeReply = {
 
 export const CalleeConfig = IDL.Record({
     behaviour: Behaviour,
-    /** Upper bound of every self-call loop, so a hang cannot run forever (default 10,000). */
-    max_hang_rounds: IDL.Nat32
+    /** Upper bound of every self-call loop, so a hang cannot run for ever (default 10,000; 1 to 1,000,000). */
+    max_hang_rounds: IDL.Nat32,
+    /** Most calls that may wait at once; more are rejected (default 1,000; 1 to 100,000). */
+    max_waiting: IDL.Nat32
 });
-export type CalleeConfig = { behaviour: Behaviour; max_hang_rounds: number };
+export type CalleeConfig = { behaviour: Behaviour; max_hang_rounds: number; max_waiting: number };
+
+/** Why the callee refused a controller's request. A refusal changes nothing. */
+export const CalleeError = IDL.Variant({ NotAuthorized: NotAuthorized, InvalidArgument: InvalidArgument });
+export type CalleeError = { NotAuthorized: NotAuthorized } | { InvalidArgument: InvalidArgument };
 
 export const CalleeStats = IDL.Record({
     hanging: IDL.Nat32,

@@ -42,13 +42,13 @@ describe.each([
             // or traps before committing.
             const r = rng.next();
             if (r < dropRate / 4) w.em.makeUnresponsive(w.ledger, 1 + Math.floor(rng.next() * 8));
-            else if (r < dropRate / 2) await w.ledgerActor.set_faults({ commit_then_delay_rounds: 1 + Math.floor(rng.next() * 6), fail_before_commit: 0 });
-            else if (r < (3 * dropRate) / 4) await w.ledgerActor.set_faults({ commit_then_delay_rounds: 0, fail_before_commit: 1 });
-            else if (r < dropRate) await w.ledgerActor.set_faults({ commit_then_delay_rounds: 0, fail_before_commit: 0 });
+            else if (r < dropRate / 2) ok(await w.ledgerActor.set_faults({ commit_then_delay_rounds: 1 + Math.floor(rng.next() * 6), fail_before_commit: 0 }));
+            else if (r < (3 * dropRate) / 4) ok(await w.ledgerActor.set_faults({ commit_then_delay_rounds: 0, fail_before_commit: 1 }));
+            else if (r < dropRate) ok(await w.ledgerActor.set_faults({ commit_then_delay_rounds: 0, fail_before_commit: 0 }));
             await w.em.tick(1 + Math.floor(rng.next() * 3));
         }
         for (const p of pending) ok(await p.wait(200));
-        await w.ledgerActor.set_faults({ commit_then_delay_rounds: 0, fail_before_commit: 0 });
+        ok(await w.ledgerActor.set_faults({ commit_then_delay_rounds: 0, fail_before_commit: 0 }));
         await settleTransfers(w, 5_000);
 
         // The faults did happen, in both directions, in proportion to the rate.

@@ -12,7 +12,7 @@ const bounded = (seconds: number) => ({ Bounded: { timeout_seconds: BigInt(secon
 const UNBOUNDED = { Unbounded: null };
 
 async function releaseAndSettle(w: World): Promise<void> {
-    await w.calleeActor.release();
+    ok(await w.calleeActor.release());
     await w.em.tick(6);
 }
 
@@ -51,7 +51,7 @@ describe('an unbounded-wait call to a hanging callee', () => {
         expect(pending.status).toBe('pending');
         expect((await w.callerActor.stats()).outstanding).toBe(1);
         expect((await w.calleeActor.stats()).hanging).toBe(1);
-        await w.calleeActor.release();
+        ok(await w.calleeActor.release());
         const report = ok(await pending.wait(10));
         expect(report.outcome).toMatchObject({ Replied: { released: true } });
         expect(report.elapsed_ns).toBeGreaterThan(3_000n * SECOND);
@@ -71,7 +71,7 @@ describe('stopping and upgrading the caller', () => {
         // The safe upgrade (stop, then install) cannot proceed: stopping again fails the same way.
         await expect(w.em.stopCanister({ canisterId: w.caller, maxRounds: 400 })).rejects.toThrow(/stop request timed out/);
         const again = w.em.requestStop({ canisterId: w.caller });
-        await w.calleeActor.release();
+        ok(await w.calleeActor.release());
         await again.wait(10);
         expect((await w.em.canisterStatus({ canisterId: w.caller })).status).toBe('stopped');
         expect(ok(pending.result()).outcome).toMatchObject({ Replied: { released: true } });
@@ -117,16 +117,16 @@ describe('deadlines', () => {
 
     it('demonstrate_deadlines, as in the Rust example', async () => {
         const w = await deployWorld();
-        expect(await w.callerActor.demonstrate_deadlines(w.callee, false)).toBe(0n);
+        expect(ok(await w.callerActor.demonstrate_deadlines(w.callee, false))).toBe(0n);
         const before = w.em.timeNs;
-        const deadline = await w.callerActor.demonstrate_deadlines(w.callee, true);
+        const deadline = ok(await w.callerActor.demonstrate_deadlines(w.callee, true));
         expect(deadline).toBeGreaterThan(before + 299n * SECOND);
         expect(deadline).toBeLessThanOrEqual(w.em.timeNs + 300n * SECOND);
     });
 
     it('demonstrate_timeouts: a 1 s bounded call to a busy callee ends in SYS_UNKNOWN', async () => {
         const w = await deployWorld();
-        expect(await w.callerActor.demonstrate_timeouts(w.callee)).toBe(true);
+        expect(ok(await w.callerActor.demonstrate_timeouts(w.callee))).toBe(true);
         await w.em.tick(30); // let the busy callee finish
     });
 
@@ -251,17 +251,17 @@ describe('bad input to the caller', () => {
 
     it('a principal that is not a canister', async () => {
         const r = await w.callerActor.call_callee(Emulator.identity('alice'), { Echo: null }, NO_PAYLOAD, UNBOUNDED, 0n);
-        expect(r).toEqual({ Err: { InvalidArgument: expect.stringMatching(/is not a canister id/) } });
+        expect(r).toEqual({ Err: { InvalidArgument: { field: 'callee', reason: expect.stringMatching(/is not a canister id/) } } });
     });
 
     it.each([-1n, 2n ** 32n, 10n ** 30n])('a timeout of %s', async (timeout) => {
         const r = await w.callerActor.call_callee(w.callee, { Echo: null }, NO_PAYLOAD, { Bounded: { timeout_seconds: timeout } }, 0n);
-        expect(r).toEqual({ Err: { InvalidArgument: expect.stringMatching(/timeout_seconds must be between 0 and 4294967295/) } });
+        expect(r).toEqual({ Err: { InvalidArgument: { field: 'timeout_seconds', reason: expect.stringMatching(/^between 0 and 4294967295 /) } } });
     });
 
     it('more cycles than the caller has', async () => {
         const r = await w.callerActor.call_callee(w.callee, { Echo: null }, NO_PAYLOAD, UNBOUNDED, CALLER_CYCLES + 1n);
-        expect(r).toEqual({ Err: { InvalidArgument: expect.stringMatching(/cannot attach/) } });
+        expect(r).toEqual({ Err: { InvalidArgument: { field: 'cycles', reason: expect.stringMatching(/cannot attach/) } } });
     });
 
     it('arguments that are not the expected Candid', async () => {
@@ -286,7 +286,7 @@ describe('a canister id with no canister behind it', () => {
 describe('the callee’s own configuration', () => {
     it('decides what `work` does, and bounds every hang by itself', async () => {
         const w = await deployWorld();
-        await w.calleeActor.configure({ behaviour: HANG, max_hang_rounds: 3 });
+        ok(await w.calleeActor.configure({ behaviour: HANG, max_hang_rounds: 3, max_waiting: 10 }));
         const r = ok(await w.callerActor.call_work(w.callee, NO_PAYLOAD, UNBOUNDED));
         expect(r.outcome).toMatchObject({ Replied: { waited_rounds: 3, released: false } });
         expect(r.method).toBe('work');
@@ -296,7 +296,9 @@ describe('the callee’s own configuration', () => {
         const w = await deployWorld();
         const { idlFactory } = await import('../../src/declarations/untrusted_callee/untrusted_callee.did.js');
         const stranger = w.em.createActor<import('./world').Callee>(idlFactory, w.callee, { sender: Emulator.identity('mallory') });
-        await expect(stranger.configure({ behaviour: HANG, max_hang_rounds: 3 })).rejects.toThrow(/only a controller/);
+        expect(await stranger.configure({ behaviour: HANG, max_hang_rounds: 3, max_waiting: 10 })).toEqual({
+            Err: { NotAuthorized: { method: 'configure', rule: 'only a controller of this canister may call it' } }
+        });
         expect(ok(await w.callerActor.call_work(w.callee, NO_PAYLOAD, UNBOUNDED)).outcome).toMatchObject({ Replied: { waited_rounds: 0 } });
     });
 });

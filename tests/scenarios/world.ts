@@ -37,17 +37,23 @@ export interface World {
     calleeActor: ActorSubclass<Callee>;
 }
 
-/** The caller and the untrusted callee on a fresh emulator with 1-second rounds. */
-export async function deployWorld(): Promise<World> {
+/**
+ * The caller and the untrusted callee on a fresh emulator with 1-second rounds. The caller's
+ * controller trusts the callee for unbounded waits unless `trusted` is false: most tests here
+ * study what such a wait does.
+ */
+export async function deployWorld(options: { trusted?: boolean } = {}): Promise<World> {
     const em = await Emulator.create({ roundStepMs: ROUND_MS });
     const callee = await em.setupCanister({ wasm: wasm.callee(), cycles: CALLEE_CYCLES });
     const caller = await em.setupCanister({ wasm: wasm.caller(), cycles: CALLER_CYCLES });
     await em.runUntilIdle(); // Azle's start-up timers
+    const callerActor = em.createActor<Caller>(callerIdl, caller);
+    if (options.trusted !== false) ok(await callerActor.trust_callee(callee, true));
     return {
         em,
         caller,
         callee,
-        callerActor: em.createActor<Caller>(callerIdl, caller),
+        callerActor,
         later: em.createDeferredActor<Caller>(callerIdl, caller),
         calleeActor: em.createActor<Callee>(calleeIdl, callee)
     };
@@ -88,8 +94,8 @@ export async function deployLedgerWorld(options: { seed?: number; timeoutSeconds
     await em.runUntilIdle();
     const ledgerActor = em.createActor<Ledger>(ledgerIdl, ledger);
     const callerActor = em.createActor<Caller>(callerIdl, caller);
-    await ledgerActor.mint({ owner: caller, subaccount: [] }, MINTED);
-    await callerActor.set_transfer_settings({ ledger: [ledger], timeout_seconds: options.timeoutSeconds ?? 10, max_attempts: 40 });
+    ok(await ledgerActor.mint({ owner: caller, subaccount: [] }, MINTED));
+    ok(await callerActor.set_transfer_settings({ ledger: [ledger], timeout_seconds: options.timeoutSeconds ?? 10, max_attempts: 40 }));
     return { em, caller, ledger, callerActor, later: em.createDeferredActor<Caller>(callerIdl, caller), ledgerActor };
 }
 

@@ -1,8 +1,11 @@
 import { Principal, StableBTreeMap } from 'azle';
 
+import { u64Key } from '../../common/u64_key';
 import { isTerminal, TransferOp, TransferSettings } from './types';
 
 const LOG_MAX = 20;
+/** Most operations unresolved_transfers returns. */
+export const UNRESOLVED_PAGE_MAX = 100;
 
 export const DEFAULT_SETTINGS: TransferSettings = { ledger: [], timeout_seconds: 10, max_attempts: 40 };
 
@@ -21,7 +24,7 @@ export class Journal {
     private readonly authorized = new StableBTreeMap<string, boolean>(3);
     private readonly config = new StableBTreeMap<string, TransferSettings>(4);
     /** Ids of the operations not yet resolved, so that sweeps do not read the whole journal. */
-    private readonly open = new StableBTreeMap<bigint, boolean>(5);
+    private readonly open = new StableBTreeMap<bigint, boolean>(5, u64Key);
 
     get settings(): TransferSettings {
         return this.config.get('settings') ?? DEFAULT_SETTINGS;
@@ -57,8 +60,9 @@ export class Journal {
         this.clientKeys.insert(hex(key), id);
     }
 
-    unresolved(): TransferOp[] {
-        return this.open.keys().flatMap((id) => this.ops.get(id) ?? []);
+    /** Unresolved operations, oldest first: all of them, or the first `limit`. */
+    unresolved(limit?: number): TransferOp[] {
+        return this.open.keys(0, limit).flatMap((id) => this.ops.get(id) ?? []);
     }
 
     page(start: bigint, limit: number): TransferOp[] {
