@@ -8,6 +8,7 @@ import { join } from 'node:path';
 
 import { DFX_0_24_1_BETA_1, importsOutside } from '../../spec/system_api';
 import { buildCanister } from '../../tools/build/build_canister';
+import { annotateCandid, readCanisterDocs } from '../../tools/build/candid_comments';
 import { paths, readCanisters, ROOT } from '../../tools/build/canisters';
 import { BuildError } from '../../tools/build/errors';
 import { REWRITE_SECTION } from '../../tools/build/rewrite';
@@ -44,6 +45,52 @@ describe.each(canisters)('%s', (name) => {
             expect(existsSync(join(ROOT, p.declarations, file))).toBe(true);
         }
         expect(readFileSync(join(ROOT, p.declarations, `${name}.did.js`), 'utf8')).toContain('export const idlFactory');
+    });
+
+    it('states in its Candid interface, above every method, who may call it', () => {
+        const lines = readFileSync(join(ROOT, paths(name).did), 'utf8').split('\n');
+        const unstated: string[] = [];
+        let comment = '';
+        for (const line of lines) {
+            if (line.trim().startsWith('//')) comment += line;
+            else {
+                const method = /^\s+(\w+)\s*:\s*\(/.exec(line)?.[1];
+                if (method !== undefined && !/Who: /.test(comment)) unstated.push(method);
+                comment = '';
+            }
+        }
+        expect(unstated).toEqual([]);
+        expect(lines[lines.findIndex((l) => l.startsWith('service')) - 1]).toMatch(/^\/\/ /); // the service's own comment
+    });
+});
+
+describe('Candid comments', () => {
+    const did = 'service: () -> {\n    a: () -> (nat);\n    b: (text) -> () query;\n}';
+    const source = `
+        /** The service. */
+        export default class {
+            /** Does a. Who: anyone. */
+            @update([], IDL.Nat)
+            a(): bigint { return 1n; }
+            @query([IDL.Text], IDL.Null)
+            b(): null { return null; }
+            /** Not a canister method. */
+            private c(): void {}
+        }`;
+
+    it('go above the service and above each method that has a doc comment, with its indentation', () => {
+        expect(annotateCandid(did, readCanisterDocs('x.ts', source))).toBe(
+            '// The service.\nservice: () -> {\n    // Does a. Who: anyone.\n    a: () -> (nat);\n    b: (text) -> () query;\n}'
+        );
+    });
+
+    it('wrap at 100 characters and keep paragraphs', () => {
+        const long = `/** ${'word '.repeat(40)}\n *\n * Second. */`;
+        const annotated = annotateCandid('service: () -> {\n}', readCanisterDocs('x.ts', `${long}\nexport default class {}`));
+        const comments = annotated.split('\n').filter((l) => l.startsWith('//'));
+        expect(comments.every((l) => l.length <= 100)).toBe(true);
+        expect(comments).toContain('//');
+        expect(comments.at(-1)).toBe('// Second.');
     });
 });
 

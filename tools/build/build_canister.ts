@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { writeBindings } from './bindings';
+import { annotateCandid, readCanisterDocs } from './candid_comments';
 import { CanisterSpec, paths } from './canisters';
 import { step } from './errors';
 import { collectInputs, Inputs, unchanged } from './inputs';
@@ -22,7 +23,10 @@ export async function buildCanister(root: string, canister: CanisterSpec, force:
         await mkdir(join(root, p.outDir), { recursive: true });
         await writeFile(join(root, p.wasm), rewritten);
     });
-    await step(canister.name, 'candid', () => copyFile(join(root, p.azleDid), join(root, p.did)));
+    await step(canister.name, 'candid', async () => {
+        const docs = readCanisterDocs(canister.main, await readFile(join(root, canister.main), 'utf8'));
+        await writeFile(join(root, p.did), annotateCandid(await readFile(join(root, p.azleDid), 'utf8'), docs));
+    });
     await step(canister.name, 'bindings', () => writeBindings(root, canister.name, p.did, p.declarations));
     await step(canister.name, 'stamp', async () => {
         const inputs = await collectInputs(root, canister.main, canister);

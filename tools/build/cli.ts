@@ -1,38 +1,45 @@
 /**
  * npm run build [-- [--force] [canister ...]]
+ *
  * Builds the named canisters (default: all in dfx.json) into build/<name>/ and their bindings into
- * src/declarations/<name>/. dfx calls it for one canister at a time (dfx.json custom type).
+ * src/declarations/<name>/: azle build, the wasm rewrite, the Candid interface, TypeScript
+ * bindings. Unchanged canisters are skipped. dfx calls it for one canister at a time (dfx.json
+ * custom type). Progress goes to stderr; exit code 1 if a build step failed, 2 for a usage error.
  */
-import { buildCanister } from './build_canister';
-import { readCanisters, ROOT } from './canisters';
+import { BuildUsageError, buildAll } from './build_all';
 import { BuildError } from './errors';
 
-const CONCURRENCY = 2;
+const USAGE = `usage: npm run build [-- [--force] [canister ...]]
 
-async function main(argv: string[]): Promise<void> {
-    const force = argv.includes('--force');
-    const names = argv.filter((a) => !a.startsWith('--'));
-    const all = readCanisters();
-    const unknown = names.filter((n) => !all.some((c) => c.name === n));
-    if (unknown.length > 0) {
-        throw new Error(`unknown canister(s): ${unknown.join(', ')}; dfx.json declares ${all.map((c) => c.name).join(', ')}`);
+Builds the canisters dfx.json declares (or the ones named): azle build, the bounded-wait wasm
+rewrite, the Candid interface, TypeScript bindings. Unchanged canisters are skipped.
+
+  --force   rebuild even if nothing changed
+  --help    print this help`;
+
+async function main(argv: string[]): Promise<number> {
+    if (argv.includes('--help') || argv.includes('-h')) {
+        console.log(USAGE);
+        return 0;
     }
-    const selected = names.length === 0 ? all : all.filter((c) => names.includes(c.name));
-
-    const queue = [...selected];
-    const started = Date.now();
-    const worker = async (): Promise<void> => {
-        for (let c = queue.shift(); c !== undefined; c = queue.shift()) {
-            const t = Date.now();
-            const outcome = await buildCanister(ROOT, c, force);
-            console.log(`${c.name}: ${outcome}${outcome === 'built' ? ` in ${((Date.now() - t) / 1000).toFixed(1)} s` : ''}`);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, selected.length) }, worker));
-    console.log(`build finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const unknown = argv.filter((a) => a.startsWith('-') && a !== '--force');
+    if (unknown.length > 0) throw new BuildUsageError(`unknown option ${unknown[0]} (see --help)`);
+    await buildAll({
+        force: argv.includes('--force'),
+        names: argv.filter((a) => !a.startsWith('-')),
+        progress: (line) => console.error(line)
+    });
+    return 0;
 }
 
-main(process.argv.slice(2)).catch((e: unknown) => {
-    console.error(e instanceof BuildError ? `build failed: ${e.message}` : e);
-    process.exit(1);
-});
+main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+        if (e instanceof BuildUsageError) {
+            console.error(`build: ${e.message}`);
+            process.exit(2);
+        }
+        console.error(e instanceof BuildError ? `build failed: ${e.message}` : e);
+        process.exit(1);
+    }
+);
