@@ -1,26 +1,56 @@
 /**
- * npm run demo [-- [scenario ...] [--network local] [--json] [--list]]
+ * npm run demo [-- [scenario ...] [--network local] [--json] [--list] [--help]]
  *
  * Deploys the three canisters (on the embedded emulator by default; with --network local, the
  * ones `dfx deploy` put on a local replica) and walks through what each response model does,
- * printing a timeline per scenario and a summary table. Exits 1 if a scenario did not behave.
+ * printing a timeline per scenario and a summary table. Builds the canisters first if needed
+ * (progress on stderr). Exit codes: 0 when every scenario behaved, 1 when one did not, 2 for a
+ * usage or environment error.
  */
 import { DfxMissingError } from '../harness/dfx';
 import { Network } from '../harness/types';
-import { DemoReport, runDemo } from './demo/run';
+import { BuildUsageError, buildAll } from '../tools/build/build_all';
+import { BuildError } from '../tools/build/errors';
+import { DemoReport, runDemo, selectScenarios } from './demo/run';
 import { SCENARIOS } from './demo/scenarios';
 
-function parse(argv: string[]): { network: Network; json: boolean; list: boolean; only: string[] } {
-    const out = { network: 'emulator' as Network, json: false, list: false, only: [] as string[] };
+const USAGE = `usage: npm run demo [-- [scenario ...] [--network emulator|local] [--json] [--list] [--help]]
+
+Walks through what guaranteed and best-effort responses do, scenario by scenario, with a
+timeline of every message and a summary table.
+
+  scenario            run only these (see --list); default: all
+  --network emulator  the embedded emulator, in virtual time (default)
+  --network local     the canisters dfx deployed on a local replica, in real time
+  --json              print one JSON document (scripts/demo/report.schema.json) and nothing else
+  --list              list the scenarios
+  --help              print this help
+
+Exit codes: 0 every scenario behaved, 1 one did not, 2 usage or environment error.`;
+
+/** A mistake in how the demo was started: one line on stderr, exit code 2. */
+class UsageError extends Error {}
+
+interface Args {
+    network: Network;
+    json: boolean;
+    list: boolean;
+    help: boolean;
+    only: string[];
+}
+
+function parse(argv: string[]): Args {
+    const out: Args = { network: 'emulator', json: false, list: false, help: false, only: [] };
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
         if (a === '--json') out.json = true;
         else if (a === '--list') out.list = true;
+        else if (a === '--help' || a === '-h') out.help = true;
         else if (a === '--network') {
             const n = argv[++i];
-            if (n !== 'local' && n !== 'emulator') throw new Error(`--network takes local or emulator, got ${n ?? 'nothing'}`);
+            if (n !== 'local' && n !== 'emulator') throw new UsageError(`--network takes emulator or local, got ${n ?? 'nothing'}`);
             out.network = n;
-        } else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
+        } else if (a.startsWith('-')) throw new UsageError(`unknown option ${a} (see --help)`);
         else out.only.push(a);
     }
     return out;
@@ -36,12 +66,23 @@ function table(report: DemoReport): string[] {
     ];
 }
 
-async function main(): Promise<number> {
-    const args = parse(process.argv.slice(2));
+async function main(argv: string[]): Promise<number> {
+    const args = parse(argv);
+    if (args.help) {
+        console.log(USAGE);
+        return 0;
+    }
     if (args.list) {
         for (const s of SCENARIOS) console.log(`${s.name.padEnd(20)} ${s.title}`);
         return 0;
     }
+    try {
+        selectScenarios(args.only);
+    } catch (e) {
+        throw new UsageError((e as Error).message);
+    }
+    await buildAll({ progress: (line) => console.error(line) });
+
     const live = !args.json;
     const tty = process.stderr.isTTY === true;
     let shown = 0;
@@ -66,10 +107,14 @@ async function main(): Promise<number> {
     return report.failed === 0 ? 0 : 1;
 }
 
-main().then(
+main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (e: unknown) => {
-        console.error(e instanceof DfxMissingError ? e.message : e);
-        process.exit(2);
+        if (e instanceof UsageError || e instanceof BuildUsageError || e instanceof DfxMissingError) {
+            console.error(`demo: ${e.message}`);
+            process.exit(2);
+        }
+        console.error(e instanceof BuildError ? `demo: build failed: ${e.message}` : e);
+        process.exit(1);
     }
 );

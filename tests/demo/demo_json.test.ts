@@ -1,4 +1,9 @@
-/** `npm run demo -- --json` prints one JSON document that follows scripts/demo/report.schema.json. */
+/**
+ * `npm run demo` as a user starts it: --json prints one JSON document that follows
+ * scripts/demo/report.schema.json and nothing else on stdout, however it is started; usage
+ * mistakes are one line on stderr and exit code 2.
+ */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -12,6 +17,13 @@ const validate = new Ajv({ allErrors: true }).compile(schema);
 
 const demo = (args: string[]) => runScript('demo.ts', args);
 
+/** Runs a shell pipeline in the repository root, as a user types it. */
+function shell(command: string) {
+    return spawnSync('bash', ['-o', 'pipefail', '-c', command], { cwd: ROOT, encoding: 'utf8', timeout: 240_000 });
+}
+
+const NO_STACK_TRACE = /^\s+at /m;
+
 describe('the demo', () => {
     it('--json output validates against the schema, and every scenario behaved', () => {
         const run = demo(['--json']);
@@ -22,6 +34,7 @@ describe('the demo', () => {
         expect(report.network).toBe('emulator');
         expect(report.failed).toBe(0);
         expect(report.scenarios.map((s) => s.name)).toEqual([
+            'trust',
             'deadlines',
             'timeouts',
             'hang',
@@ -39,19 +52,65 @@ describe('the demo', () => {
         expect(report.scenarios[0].facts).toEqual({ refunded_after_reject: 1_000_000_000, refunded_after_timeout: 0 });
     });
 
+    it.each([
+        ['npm run demo -- --json', 'npm run demo -- deadlines --json'],
+        ['npm run -s demo -- --json', 'npm run -s demo -- deadlines --json'],
+        ['npx tsx scripts/demo.ts --json', 'npx tsx scripts/demo.ts deadlines --json']
+    ])('stdout under `%s` is only the JSON document', (_form, command) => {
+        const run = shell(`${command} | node -e 'JSON.parse(require("fs").readFileSync(0, "utf8"))'`);
+        expect(run.stderr).not.toMatch(/SyntaxError/);
+        expect(run.status).toBe(0);
+    });
+
     it('the schema rejects a report that breaks it', () => {
         expect(validate({ network: 'mainnet', scenarios: [], passed: 0, failed: 0 })).toBe(false);
     });
 
-    it('an unknown scenario is a clear error', () => {
-        const run = demo(['nope']);
+    it('--help prints the usage on stdout and exits 0', () => {
+        const run = demo(['--help']);
+        expect(run.status).toBe(0);
+        expect(run.stdout).toMatch(/^usage: npm run demo/);
+        expect(run.stdout).toMatch(/--network emulator\|local/);
+        expect(run.stderr).toBe('');
+    });
+
+    it('--list answers without building anything', () => {
+        const run = demo(['--list']);
+        expect(run.status).toBe(0);
+        expect(run.stdout.split('\n').filter(Boolean)).toHaveLength(8);
+        expect(run.stderr).toBe(''); // the build reports every canister on stderr
+    });
+
+    it.each([
+        [['nope'], /^demo: unknown scenario\(s\): nope; choose from trust, deadlines/],
+        [['--frobnicate'], /^demo: unknown option --frobnicate \(see --help\)$/],
+        [['--network', 'mainnet'], /^demo: --network takes emulator or local, got mainnet$/],
+        [['--network'], /^demo: --network takes emulator or local, got nothing$/]
+    ])('%j is one line on stderr, exit code 2, no stack trace', (args, message) => {
+        const run = demo(args);
         expect(run.status).toBe(2);
-        expect(run.stderr).toMatch(/unknown scenario\(s\): nope; choose from deadlines/);
+        expect(run.stdout).toBe('');
+        expect(run.stderr.trim().split('\n')).toHaveLength(1);
+        expect(run.stderr.trim()).toMatch(message);
+        expect(run.stderr).not.toMatch(NO_STACK_TRACE);
     });
 
     it('--network local without dfx fails fast with the install hint', () => {
         const run = runScript('demo.ts', ['--network', 'local'], { DFX: '/nonexistent/dfx' }, 60_000);
         expect(run.status).toBe(2);
         expect(run.stderr).toMatch(/dfxvm install 0\.24\.1-beta\.1/);
+        expect(run.stderr).not.toMatch(NO_STACK_TRACE);
+    });
+});
+
+describe('the build', () => {
+    it('--help prints the usage and exits 0; an unknown canister is one line and exit code 2', () => {
+        const help = shell('node_modules/.bin/tsx tools/build/cli.ts --help');
+        expect(help.status).toBe(0);
+        expect(help.stdout).toMatch(/^usage: npm run build/);
+        const unknown = shell('node_modules/.bin/tsx tools/build/cli.ts nosuch');
+        expect(unknown.status).toBe(2);
+        expect(unknown.stderr.trim()).toMatch(/^build: unknown canister\(s\): nosuch; dfx.json declares caller, untrusted_callee, ledger_mock$/);
+        expect(unknown.stdout).toBe('');
     });
 });
