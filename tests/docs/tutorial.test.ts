@@ -18,6 +18,8 @@ import { parseArgs } from './candid_text';
 
 interface TutorialCall {
     line: string;
+    /** The dfx identity the call is made as (`--identity <name>`), if not the default one. */
+    identity: string | undefined;
     canister: string;
     method: string;
     args: string;
@@ -67,12 +69,19 @@ function tutorialCalls(text: string, vars: Record<string, string>): TutorialCall
         if (lang !== 'bash') return;
         const next = blocks[i + 1];
         const expected = next !== undefined && next[1] === 'text' ? next[2].trim() : undefined;
-        const lines = body.split('\n').filter((l) => l.startsWith('dfx canister call '));
+        const lines = body.split('\n').filter((l) => /^dfx (--identity \S+ )?canister call /.test(l));
         lines.forEach((line, j) => {
-            const words = shellWords(line, vars).slice(3);
-            const async = words[0] === '--async';
-            const [canister, method, args = '()'] = async ? words.slice(1) : words;
-            calls.push({ line, canister, method, args, async, expected: j === lines.length - 1 ? expected : undefined });
+            let words = shellWords(line, vars).slice(1);
+            let identity: string | undefined;
+            let async = false;
+            for (;;) {
+                if (words[0] === '--async') [async, words] = [true, words.slice(1)];
+                else if (words[0] === '--identity') [identity, words] = [words[1], words.slice(2)];
+                else if (words[0] === 'canister' && words[1] === 'call') words = words.slice(2);
+                else break;
+            }
+            const [canister, method, args = '()'] = words;
+            calls.push({ line, identity, canister, method, args, async, expected: j === lines.length - 1 ? expected : undefined });
         });
     });
     return calls;
@@ -82,8 +91,9 @@ function tutorialCalls(text: string, vars: Record<string, string>): TutorialCall
 function agrees(expected: string, actual: string): boolean {
     const squash = (s: string) => s.replace(/\s+/g, '');
     const tags = [...expected.matchAll(/variant \{ (\w+)/g)].map((m) => `variant{${m[1]}`);
-    const bools = expected === '(true)' || expected === '(false)' ? [expected] : [];
-    const exact = /^\(\d+ : nat64\)$/.test(expected) ? [expected.replace(/ : nat64/, '')] : [];
+    const bools = [...expected.matchAll(/\b(true|false)\b/g)].map((m) => m[1]);
+    const number = /^\((?:variant \{ Ok = )?(\d+) : nat64(?: \})?\)$/.exec(expected)?.[1];
+    const exact = number === undefined ? [] : [number];
     return [...tags, ...bools, ...exact].every((t) => squash(actual).includes(squash(t)));
 }
 
@@ -105,11 +115,14 @@ describe('docs/TUTORIAL.md', () => {
             const func = service._fields.find(([name]) => name === call.method)?.[1];
             if (func === undefined) throw new Error(`${call.canister} has no method ${call.method}: ${call.line}`);
             const arg = new Uint8Array(IDL.encode(func.argTypes, parseArgs(call.args, func.argTypes)));
+            const options = { sender: call.identity === undefined ? undefined : Emulator.identity(call.identity) };
             if (call.async) {
-                background.push(h.em.submit(id, call.method, arg));
+                background.push(h.em.submit(id, call.method, arg, options));
                 await h.em.tick(3);
             } else {
-                const reply = func.annotations.includes('query') ? await h.em.queryCall(id, call.method, arg) : await h.em.updateCall(id, call.method, arg, { maxRounds: 120 });
+                const reply = func.annotations.includes('query')
+                    ? await h.em.queryCall(id, call.method, arg, options)
+                    : await h.em.updateCall(id, call.method, arg, { ...options, maxRounds: 120 });
                 const shown = IDL.FuncClass.argsToString(func.retTypes, IDL.decode(func.retTypes, reply));
                 if (call.expected !== undefined && !agrees(call.expected, shown)) {
                     throw new Error(`${call.line}\n  the tutorial shows: ${call.expected}\n  the canister said: ${shown}`);
