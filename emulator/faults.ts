@@ -24,6 +24,15 @@ interface ActiveRule extends DropRule {
     dropped: number;
 }
 
+/**
+ * A response whose callback traps after it ran, as one that runs out of instructions would: its
+ * effects are rolled back and the system runs the cleanup callback (spec: ic0.call_on_cleanup).
+ */
+export interface CallbackTrapRule extends DropRule {
+    /** Whether the cleanup callback traps too (default false: it runs normally). */
+    readonly cleanupTraps?: boolean;
+}
+
 export interface SystemRejectRule extends DropRule {
     /** SYS_FATAL (1) or SYS_TRANSIENT (2): rejects the system itself gives, before the callee runs. */
     readonly code: 1 | 2;
@@ -37,6 +46,7 @@ export interface SystemRejectRule extends DropRule {
 export class Faults {
     private readonly rules = { request: [] as ActiveRule[], response: [] as ActiveRule[] };
     private readonly rejects: (ActiveRule & SystemRejectRule)[] = [];
+    private readonly callbackTraps: (ActiveRule & CallbackTrapRule)[] = [];
     private nextId = 0;
 
     constructor(private readonly prng: Prng) {}
@@ -56,6 +66,17 @@ export class Faults {
         return id;
     }
 
+    /** Makes matching callbacks trap; for a response, `from` is the callee and `to` the caller. */
+    trapCallbacks(rule: CallbackTrapRule = {}): number {
+        const id = this.nextId++;
+        this.callbackTraps.push({ ...rule, id, dropped: 0 });
+        return id;
+    }
+
+    callbackTrap(facts: MessageFacts): CallbackTrapRule | undefined {
+        return this.pick(this.callbackTraps, facts);
+    }
+
     systemReject(facts: MessageFacts): { code: number; message: string } | undefined {
         const rule = this.pick(this.rejects, facts);
         if (rule === undefined) return undefined;
@@ -63,7 +84,7 @@ export class Faults {
     }
 
     remove(id: number): void {
-        for (const list of [...Object.values(this.rules), this.rejects] as ActiveRule[][]) {
+        for (const list of [...Object.values(this.rules), this.rejects, this.callbackTraps] as ActiveRule[][]) {
             const i = list.findIndex((r) => r.id === id);
             if (i >= 0) list.splice(i, 1);
         }
@@ -73,6 +94,7 @@ export class Faults {
         this.rules.request.length = 0;
         this.rules.response.length = 0;
         this.rejects.length = 0;
+        this.callbackTraps.length = 0;
     }
 
     shouldDrop(kind: 'request' | 'response', facts: MessageFacts): boolean {

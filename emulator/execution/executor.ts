@@ -148,9 +148,10 @@ function trapMessage(e: unknown): string {
 /**
  * Runs one message execution atomically: on a trap the canister's heap, globals and stable
  * memory return to what they were, and the returned state's effects must be discarded.
- * A non-replicated query's changes are always discarded.
+ * A non-replicated query's changes are always discarded. `trapAtEnd` (fault injection) makes an
+ * execution that finished trap with that message, as one that ran out of instructions would.
  */
-export function execute(canister: Canister, entry: Entry, time: bigint): Outcome {
+export function execute(canister: Canister, entry: Entry, time: bigint, trapAtEnd?: string): Outcome {
     const state = stateFor(entry, canister, time);
     const snapshot = canister.snapshot(true);
     canister.current = state;
@@ -163,6 +164,7 @@ export function execute(canister: Canister, entry: Entry, time: bigint): Outcome
             state.spent -= state.call.cycles; // an unperformed call is discarded with its cycles
             state.call = undefined;
         }
+        if (trapAtEnd !== undefined) throw new HostTrap(trapAtEnd);
     } catch (e) {
         trap = trapMessage(e);
     } finally {

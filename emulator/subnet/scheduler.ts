@@ -20,6 +20,9 @@ import { Subnet } from './subnet';
  */
 export const DEADLINE_EXPIRED_MESSAGE = 'Call deadline has expired.';
 
+/** The trap a fault-injected callback (Faults.trapCallbacks) ends with. */
+const INJECTED_CALLBACK_TRAP = 'injected fault: the callback trapped';
+
 export function submitIngress(subnet: Subnet, sender: Principal, to: Principal, method: string, arg: Uint8Array): number {
     const messageId = subnet.newIngressId();
     subnet.ingress.set(messageId, { state: 'queued' });
@@ -172,6 +175,7 @@ function deliverResponse(subnet: Subnet, m: ResponseMessage): void {
     if (canister.installed === undefined) return finishContext(subnet, canister, ctx, undefined);
     const closure = 'reply' in m.response ? callback.onReply : callback.onReject;
     const caller = originCaller(ctx);
+    const injected = subnet.faults.callbackTrap({ from: m.from.toText(), to: callback.owner.toText(), method: callback.method });
     const outcome = execute(
         canister,
         {
@@ -184,7 +188,8 @@ function deliverResponse(subnet: Subnet, m: ResponseMessage): void {
             responded: ctx.responded,
             caller
         },
-        subnet.time
+        subnet.time,
+        injected === undefined ? undefined : INJECTED_CALLBACK_TRAP
     );
     if (outcome.trap !== undefined && callback.onCleanup !== undefined) {
         // The reply or reject callback trapped: the system runs the cleanup callback (spec: ic0.call_on_cleanup).
@@ -199,7 +204,8 @@ function deliverResponse(subnet: Subnet, m: ResponseMessage): void {
                 caller,
                 rejectCode: 'reply' in m.response ? 0 : m.response.reject.code
             },
-            subnet.time
+            subnet.time,
+            injected?.cleanupTraps === true ? INJECTED_CALLBACK_TRAP : undefined
         );
         commit(subnet, canister, ctx, cleanup, outcome.trap);
         return;
