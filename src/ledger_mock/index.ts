@@ -1,12 +1,23 @@
-import { canisterSelf, IDL, msgCaller, query, time, trap, update } from 'azle';
+import { canisterSelf, IDL, msgCaller, Principal, query, time, trap, update } from 'azle';
 
 import { InvalidArgument, invalidArgument, NotAuthorized, requireController, Unit } from '../common/refusals';
 import { Call } from '../lib';
+import { ArchiveChunk, BlockLog } from './block_log';
 import { Account, GetBlocksArgs, GetBlocksResult, MAX_TOKENS, MetadataValue, TransferArg, TransferResult } from './icrc1';
-import { blockValue, Ledger, malformedAccount } from './ledger';
+import { Ledger, malformedAccount } from './ledger';
 
 const FEE = 10_000n;
 const MAX_BLOCKS_PER_PAGE = 2_000n;
+/** Most blocks one generate_blocks call appends (stored as one run: the limit only keeps tests honest). */
+const MAX_GENERATED_PER_CALL = 1_000_000;
+/** Most stored blocks and runs one append_blocks call takes. */
+const MAX_APPENDED_PER_CALL = 10_000;
+/** How long the ledger waits for its archive to take a chunk. */
+const ARCHIVE_TIMEOUT_SECONDS = 60;
+/** The account generate_blocks mints to: the ledger's own, subaccount 0xff...ff. */
+function fillerAccount(): Account {
+    return { owner: canisterSelf(), subaccount: [new Uint8Array(32).fill(0xff)] };
+}
 
 const Faults = IDL.Record({
     /** Every transfer commits, then waits this many self-call round trips before replying. */
@@ -16,17 +27,13 @@ const Faults = IDL.Record({
 });
 type Faults = { commit_then_delay_rounds: number; fail_before_commit: number };
 
-/**
- * How the block log is served, as real ICRC-3 ledgers do: old blocks move to archives and each
- * response is capped. Here the ledger is its own archive (`icrc3_get_archived_blocks`).
- */
-const BlockLog = IDL.Record({
-    /** Blocks below this index are only in the archive: responses point there instead. */
-    archived_below: IDL.Nat,
+/** How the block log is served, as real ICRC-3 ledgers do: each response is capped. */
+const BlockLogShape = IDL.Record({
     /** Most blocks one call returns (1 to 2,000). */
     max_blocks_per_request: IDL.Nat32
 });
-type BlockLog = { archived_below: bigint; max_blocks_per_request: number };
+type BlockLogShape = { max_blocks_per_request: number };
+
 
 const FindArg = IDL.Record({ from: Account, arg: TransferArg });
 
@@ -35,12 +42,15 @@ const AdminError = IDL.Variant({
     NotAuthorized: NotAuthorized,
     InvalidArgument: InvalidArgument,
     /** Minting `amount` would take the total supply past what the ledger's u64 tokens hold. */
-    SupplyLimitExceeded: IDL.Record({ max_supply: IDL.Nat, supply: IDL.Nat })
+    SupplyLimitExceeded: IDL.Record({ max_supply: IDL.Nat, supply: IDL.Nat }),
+    /** The archive did not take a chunk; blocks below `archived_below` were moved, the rest stay here. */
+    ArchiveFailed: IDL.Record({ archived_below: IDL.Nat, message: IDL.Text })
 });
 type AdminError =
     | { NotAuthorized: NotAuthorized }
     | { InvalidArgument: InvalidArgument }
-    | { SupplyLimitExceeded: { max_supply: bigint; supply: bigint } };
+    | { SupplyLimitExceeded: { max_supply: bigint; supply: bigint } }
+    | { ArchiveFailed: { archived_below: bigint; message: string } };
 type Result<T> = { Ok: T } | { Err: AdminError };
 
 /**
@@ -54,8 +64,9 @@ type Result<T> = { Ok: T } | { Err: AdminError };
  */
 export default class {
     ledger = new Ledger(FEE);
+    log = new BlockLog(this.ledger);
     faults: Faults = { commit_then_delay_rounds: 0, fail_before_commit: 0 };
-    blockLog: BlockLog = { archived_below: 0n, max_blocks_per_request: Number(MAX_BLOCKS_PER_PAGE) };
+    shape: BlockLogShape = { max_blocks_per_request: Number(MAX_BLOCKS_PER_PAGE) };
 
     /** ICRC-1 transfer from the caller's account. Who: anyone. */
     @update([TransferArg], TransferResult)
@@ -145,27 +156,13 @@ export default class {
     }
 
     /**
-     * The block log (ICRC-3 values): at most `max_blocks_per_request` blocks per call; blocks
-     * below `archived_below` are left to the archive, which `archived_blocks` points to.
-     * Who: anyone.
+     * The block log (ICRC-3 values): at most `max_blocks_per_request` blocks per call; blocks on
+     * archive canisters are pointed to in `archived_blocks` (callback `icrc3_get_blocks` there).
+     * An archive serves the blocks it holds the same way. Who: anyone.
      */
     @query([GetBlocksArgs], GetBlocksResult)
     icrc3_get_blocks(ranges: GetBlocksArgs): GetBlocksResult {
-        const length = this.ledger.logLength();
-        const archivedBelow = this.blockLog.archived_below;
-        const archived: GetBlocksResult['archived_blocks'] = [];
-        for (const { start, length: wanted } of ranges) {
-            const end = min(start + wanted, min(length, archivedBelow));
-            if (start < end) archived.push({ args: [{ start, length: end - start }], callback: [canisterSelf(), 'icrc3_get_archived_blocks'] });
-        }
-        return { log_length: length, blocks: this.serve(ranges, archivedBelow, length), archived_blocks: archived };
-    }
-
-    /** The archive's side of the block log: only blocks below `archived_below`. Who: anyone. */
-    @query([GetBlocksArgs], GetBlocksResult)
-    icrc3_get_archived_blocks(ranges: GetBlocksArgs): GetBlocksResult {
-        const length = this.ledger.logLength();
-        return { log_length: length, blocks: this.serve(ranges, 0n, min(length, this.blockLog.archived_below)), archived_blocks: [] };
+        return this.log.get(ranges, this.shape.max_blocks_per_request);
     }
 
     /** The block index of the transfer `from` made with exactly these arguments, if any (lookup by key). Who: anyone. */
@@ -200,16 +197,75 @@ export default class {
         return { Ok: null };
     }
 
-    /** Serves the log as a ledger with archives and capped responses would. Who: controllers. */
-    @update([BlockLog], Unit(AdminError))
-    set_block_log(shape: BlockLog): Result<null> {
+    /** Caps the blocks one icrc3_get_blocks call returns, as real ledgers do. Who: controllers. */
+    @update([BlockLogShape], Unit(AdminError))
+    set_block_log(shape: BlockLogShape): Result<null> {
         const refused = requireController('set_block_log');
         if (refused !== undefined) return { Err: refused };
         if (shape.max_blocks_per_request < 1 || shape.max_blocks_per_request > Number(MAX_BLOCKS_PER_PAGE)) {
             return { Err: invalidArgument('max_blocks_per_request', `1 to ${MAX_BLOCKS_PER_PAGE}, got ${shape.max_blocks_per_request}`) };
         }
-        this.blockLog = shape;
+        this.shape = shape;
         return { Ok: null };
+    }
+
+    /**
+     * Appends `count` mint blocks of 1 token each to the ledger's own filler account (subaccount
+     * 0xff..ff), all at the current time: a long log for tests, stored as one run (at most
+     * 1,000,000 blocks per call). Returns the log length. Who: controllers.
+     */
+    @update([IDL.Nat32], IDL.Variant({ Ok: IDL.Nat, Err: AdminError }))
+    generate_blocks(count: number): Result<bigint> {
+        const refused = requireController('generate_blocks');
+        if (refused !== undefined) return { Err: refused };
+        if (count < 1 || count > MAX_GENERATED_PER_CALL) return { Err: invalidArgument('count', `1 to ${MAX_GENERATED_PER_CALL}, got ${count}`) };
+        const supply = this.ledger.totalSupply();
+        if (supply + BigInt(count) > MAX_TOKENS) return { Err: { SupplyLimitExceeded: { max_supply: MAX_TOKENS, supply } } };
+        return { Ok: this.ledger.generate(fillerAccount(), BigInt(count), time()) };
+    }
+
+    /**
+     * Moves the blocks below `up_to` that are still here to the archive canister `archive` (whose
+     * controllers must include this ledger), at most 1,000 stored blocks per call, as real ledgers
+     * move old blocks to their archives. Returns the new archived boundary. Who: controllers.
+     */
+    @update([IDL.Principal, IDL.Nat], IDL.Variant({ Ok: IDL.Nat, Err: AdminError }))
+    async archive_blocks(archive: Principal, upTo: bigint): Promise<Result<bigint>> {
+        const refused = requireController('archive_blocks');
+        if (refused !== undefined) return { Err: refused };
+        const from = this.log.archivedBelow();
+        if (upTo <= from || upTo > this.ledger.logLength()) {
+            return { Err: invalidArgument('up_to', `between ${from + 1n} and the log length ${this.ledger.logLength()}, got ${upTo}`) };
+        }
+        let start = from;
+        for (const { chunk, end } of this.log.chunksFor(from, upTo)) {
+            const sent = await Call.boundedWait(archive, 'append_blocks')
+                .changeTimeout(ARCHIVE_TIMEOUT_SECONDS)
+                .withArgs([ArchiveChunk], [chunk])
+                .call(IDL.Variant({ Ok: IDL.Nat32, Err: AdminError }));
+            if ('Err' in sent || 'Err' in sent.Ok) {
+                const message = 'Err' in sent ? JSON.stringify(sent.Err, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) : 'the archive refused the blocks';
+                return { Err: { ArchiveFailed: { archived_below: this.log.archivedBelow(), message } } };
+            }
+            this.log.recordArchived(archive, start, end, chunk.blocks.map((b) => b.id));
+            start = end;
+        }
+        return { Ok: this.log.archivedBelow() };
+    }
+
+    /**
+     * As an archive: keeps blocks its ledger moved here, by their ids in that ledger; sending a
+     * block again changes nothing. Returns how many entries came. Who: controllers (a ledger
+     * controls its archives).
+     */
+    @update([ArchiveChunk], IDL.Variant({ Ok: IDL.Nat32, Err: AdminError }))
+    append_blocks(chunk: ArchiveChunk): Result<number> {
+        const refused = requireController('append_blocks');
+        if (refused !== undefined) return { Err: refused };
+        const entries = chunk.blocks.length + chunk.runs.length;
+        if (entries > MAX_APPENDED_PER_CALL) return { Err: invalidArgument('chunk', `at most ${MAX_APPENDED_PER_CALL} blocks and runs, got ${entries}`) };
+        this.log.keepArchived(chunk);
+        return { Ok: entries };
     }
 
     /** A self-call target for the delay fault. Who: anyone (it does nothing). */
@@ -217,22 +273,4 @@ export default class {
     noop(): null {
         return null;
     }
-
-    /** Blocks of `ranges` within [from, to), at most max_blocks_per_request in all. */
-    private serve(ranges: GetBlocksArgs, from: bigint, to: bigint): GetBlocksResult['blocks'] {
-        const blocks: GetBlocksResult['blocks'] = [];
-        const budget = this.blockLog.max_blocks_per_request;
-        for (const { start, length: wanted } of ranges) {
-            for (let id = start > from ? start : from; id < min(start + wanted, to) && blocks.length < budget; id++) {
-                const block = this.ledger.block(id);
-                if (block !== undefined) blocks.push({ id, block: blockValue(block) });
-            }
-        }
-        return blocks;
-    }
 }
-
-function min(a: bigint, b: bigint): bigint {
-    return a < b ? a : b;
-}
-

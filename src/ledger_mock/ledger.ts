@@ -1,5 +1,7 @@
 import { Principal, StableBTreeMap } from 'azle';
 
+import { u64Key } from '../common/u64_key';
+
 import {
     Account,
     MAX_MEMO_BYTES,
@@ -35,6 +37,36 @@ export function accountKey(a: Account): string {
     return `${a.owner.toText()}.${hex(a.subaccount[0] ?? ZERO_SUBACCOUNT)}`;
 }
 
+/** `count` mint blocks of 1 token each to `to`, all at `timestamp`: a long log, stored as one entry. */
+export interface BlockRun {
+    readonly count: bigint;
+    readonly to: Account;
+    readonly timestamp: bigint;
+}
+
+/** The i-th block of a run: an ordinary mint block. */
+export function runBlock(run: BlockRun): Block {
+    return { kind: 'mint', from: undefined, to: run.to, amount: 1n, fee: 0n, memo: undefined, created_at_time: undefined, timestamp: run.timestamp };
+}
+
+/** Runs by start, with a lookup of the run that holds a block. */
+export class Runs {
+    constructor(private readonly map: StableBTreeMap<bigint, BlockRun>) {}
+
+    add(start: bigint, run: BlockRun): void {
+        this.map.insert(start, run);
+    }
+
+    all(): [bigint, BlockRun][] {
+        return this.map.items();
+    }
+
+    /** The run holding block `id`, from a list read once per message. */
+    static find(runs: [bigint, BlockRun][], id: bigint): BlockRun | undefined {
+        return runs.find(([start, run]) => start <= id && id < start + run.count)?.[1];
+    }
+}
+
 export function malformedAccount(a: Account): string | undefined {
     const sub = a.subaccount[0];
     if (sub !== undefined && sub.length !== SUBACCOUNT_BYTES) {
@@ -53,6 +85,8 @@ export class Ledger {
     /** Transaction identity (caller + arguments) -> block index, for transfers with created_at_time. */
     private readonly dedup = new StableBTreeMap<string, bigint>(2);
     private readonly totals = new StableBTreeMap<string, bigint>(3);
+    /** Blocks generated in bulk (generate_blocks), one entry per run. */
+    readonly runs = new Runs(new StableBTreeMap<bigint, BlockRun>(6, u64Key));
 
     constructor(readonly fee: bigint) {}
 
@@ -64,12 +98,32 @@ export class Ledger {
         return this.totals.get('supply') ?? 0n;
     }
 
+    /** Blocks ever appended, archived ones included. */
     logLength(): bigint {
-        return BigInt(this.blocks.len());
+        return this.totals.get('length') ?? BigInt(this.blocks.len());
     }
 
-    block(index: bigint): Block | undefined {
-        return this.blocks.get(index);
+    /** A block this ledger still holds (not moved to an archive); `runs` saves reading the runs again. */
+    block(index: bigint, runs: [bigint, BlockRun][] = this.runs.all()): Block | undefined {
+        const stored = this.blocks.get(index);
+        if (stored !== undefined) return stored;
+        const run = Runs.find(runs, index);
+        return run === undefined ? undefined : runBlock(run);
+    }
+
+    /** Forgets a block that an archive now holds. */
+    forget(index: bigint): void {
+        this.blocks.remove(index);
+    }
+
+    /** Appends `count` mint blocks of 1 token to `to` as one run; returns the new log length. */
+    generate(to: Account, count: bigint, now: bigint): bigint {
+        const start = this.logLength();
+        this.credit(to, count);
+        this.totals.insert('supply', this.totalSupply() + count);
+        this.runs.add(start, { count, to, timestamp: now });
+        this.totals.insert('length', start + count);
+        return start + count;
     }
 
     mint(to: Account, amount: bigint, now: bigint): bigint {
@@ -140,6 +194,7 @@ export class Ledger {
     private append(block: Block): bigint {
         const index = this.logLength();
         this.blocks.insert(index, block);
+        this.totals.insert('length', index + 1n);
         return index;
     }
 }

@@ -154,8 +154,15 @@ const ledgerCases = (d: Deployed): Record<string, MethodCase<Ledger>> => ({
     },
     set_block_log: {
         rule: 'controllers',
-        asStranger: (a) => a.set_block_log({ archived_below: 9n, max_blocks_per_request: 1 }),
+        asStranger: (a) => a.set_block_log({ max_blocks_per_request: 1 }),
         check: refusedAs('set_block_log', CONTROLLERS_ONLY)
+    },
+    generate_blocks: { rule: 'controllers', asStranger: (a) => a.generate_blocks(5), check: refusedAs('generate_blocks', CONTROLLERS_ONLY) },
+    archive_blocks: { rule: 'controllers', asStranger: (a) => a.archive_blocks(d.callee, 1n), check: refusedAs('archive_blocks', CONTROLLERS_ONLY) },
+    append_blocks: {
+        rule: 'controllers',
+        asStranger: (a) => a.append_blocks({ blocks: [{ id: 0n, block: { Nat: 1n } }], runs: [] }),
+        check: refusedAs('append_blocks', CONTROLLERS_ONLY)
     },
     icrc1_transfer: {
         rule: 'anyone',
@@ -173,7 +180,6 @@ const ledgerCases = (d: Deployed): Record<string, MethodCase<Ledger>> => ({
     icrc1_metadata: { rule: 'anyone', asStranger: (a) => a.icrc1_metadata() },
     icrc1_supported_standards: { rule: 'anyone', asStranger: (a) => a.icrc1_supported_standards() },
     icrc3_get_blocks: { rule: 'anyone', asStranger: (a) => a.icrc3_get_blocks([{ start: 0n, length: 10n }]) },
-    icrc3_get_archived_blocks: { rule: 'anyone', asStranger: (a) => a.icrc3_get_archived_blocks([{ start: 0n, length: 10n }]) },
     find_transfer: {
         rule: 'anyone',
         asStranger: (a) =>
@@ -273,7 +279,9 @@ describe('arguments out of range get InvalidArgument and change nothing', () => 
         ['mint: amount 0', (x) => x.ledger, () => ledger.mint(account(STRANGER), 0n), invalid('amount', 'must be greater than 0')],
         ['mint: a subaccount of 5 bytes', (x) => x.ledger, () => ledger.mint({ owner: STRANGER, subaccount: [new Uint8Array(5)] }, 1n), invalid('to.subaccount', 'a subaccount has 32 bytes, got 5')],
         ['mint: beyond the u64 supply', (x) => x.ledger, () => ledger.mint(account(STRANGER), MAX_U64), { Err: { SupplyLimitExceeded: { max_supply: MAX_U64, supply: 1_000_000_000n - 10_000n } } }],
-        ['set_block_log: 0 blocks per request', (x) => x.ledger, () => ledger.set_block_log({ archived_below: 0n, max_blocks_per_request: 0 }), invalid('max_blocks_per_request', '1 to 2000, got 0')]
+        ['set_block_log: 0 blocks per request', (x) => x.ledger, () => ledger.set_block_log({ max_blocks_per_request: 0 }), invalid('max_blocks_per_request', '1 to 2000, got 0')],
+        ['generate_blocks: 0 blocks', (x) => x.ledger, () => ledger.generate_blocks(0), invalid('count', '1 to 1000000, got 0')],
+        ['archive_blocks: nothing to archive', (x) => x.ledger, () => ledger.archive_blocks(d.callee, 0n), invalid('up_to', /^between 1 and the log length \d+, got 0$/)]
     ])('%s', async (_label, idOf, call, expected) => {
         const before = await stateOf(d, idOf(d));
         expect(await call()).toEqual(expected);

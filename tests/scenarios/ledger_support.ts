@@ -1,4 +1,5 @@
-import { LedgerWorld, TransferOp } from './world';
+import { idlFactory as ledgerIdl } from '../../src/declarations/ledger_mock/ledger_mock.did.js';
+import { Ledger, LedgerWorld, TransferOp } from './world';
 
 export interface LedgerBlock {
     id: bigint;
@@ -22,7 +23,7 @@ const owner = (v: Value | undefined): string | undefined => (v !== undefined && 
 
 /**
  * The whole block log, decoded from ICRC-3 values: from the ledger and, for archived ranges, from
- * its archive endpoint, however few blocks each call returns.
+ * the archive canisters it points to, however few blocks each call returns.
  */
 export async function ledgerBlocks(w: LedgerWorld): Promise<LedgerBlock[]> {
     const raw = new Map<bigint, Value>();
@@ -34,7 +35,8 @@ export async function ledgerBlocks(w: LedgerWorld): Promise<LedgerBlock[]> {
         for (const archived of page.archived_blocks) {
             for (const range of archived.args) {
                 for (let from = range.start; from < range.start + range.length; ) {
-                    const part = await w.ledgerActor.icrc3_get_archived_blocks([{ start: from, length: range.start + range.length - from }]);
+                    const archive = w.em.createActor<Ledger>(ledgerIdl, archived.callback[0]);
+                    const part = await archive.icrc3_get_blocks([{ start: from, length: range.start + range.length - from }]);
                     if (part.blocks.length === 0) throw new Error(`the archive returned nothing from block ${from}`);
                     for (const { id, block } of part.blocks) raw.set(id, block as Value);
                     from = part.blocks[part.blocks.length - 1].id + 1n;
