@@ -1,7 +1,7 @@
 import { canisterCycleBalance, IDL, init, isController, msgCaller, postUpgrade, Principal, query, time, update } from 'azle';
 
 import { CONTROLLERS_ONLY, invalidArgument, notAuthorized, requireController, Unit } from '../common/refusals';
-import { Call, CallError, CallResult, describeCallError, errorClass, isOutcomeUnknown, MAX_CALL_TIMEOUT_SECONDS } from '../lib';
+import { Call, CallError, CallResult, describeCallError, errorClass, isOutcomeUnknown, leaveCleanup, MAX_CALL_TIMEOUT_SECONDS } from '../lib';
 import { accountKey } from '../ledger_mock/ledger';
 import { Behaviour, CalleeReply } from '../untrusted_callee/types';
 import { CallHistory } from './call_history';
@@ -45,9 +45,15 @@ export default class {
         this.driver.startSweeper();
     }
 
-    /** Timers do not survive an upgrade: every unresolved transfer is driven on again. */
+    /**
+     * Timers do not survive an upgrade, and neither do the continuations of calls outstanding
+     * when it happened (the interface spec allows upgrading a running canister; their responses
+     * then reach the new module, which no longer knows them). Every attempt that owned a transfer
+     * is over; every unresolved transfer is driven on again.
+     */
     @postUpgrade([])
     resumeTransfers(): void {
+        this.driver.loseAttemptsToUpgrade();
         this.driver.resumeAll();
         this.driver.startSweeper();
     }
@@ -106,7 +112,7 @@ export default class {
         if (op === undefined) return { Err: invalidArgument('id', `no transfer has id ${id}`) };
         if ('Stuck' in op.state) {
             op.state = { Retrying: { attempt: op.attempts, next_at: time(), last_error: op.state.Stuck.last_error } };
-            op.attempts = 0;
+            op.attempt_limit = op.attempts + this.journal.settings.max_attempts;
             this.journal.save(op);
         }
         return { Ok: (await this.driver.drive(id)) ?? op };
@@ -212,7 +218,7 @@ export default class {
         const wait: Wait = useBestEffortResponse ? { Bounded: { timeout_seconds: BigInt(MAX_CALL_TIMEOUT_SECONDS) } } : { Unbounded: null };
         const refused = this.checkCall(callee, wait);
         if (refused !== undefined) return { Err: refused };
-        const result = await this.counted(() => start(callee, 'deadline', wait).call(IDL.Nat64));
+        const result = endIfCleanup(await this.counted(() => start(callee, 'deadline', wait).call(IDL.Nat64)));
         return 'Ok' in result ? { Ok: BigInt(result.Ok) } : { Err: { CallFailed: failure(result.Err) } };
     }
 
@@ -224,11 +230,13 @@ export default class {
     async demonstrate_timeouts(callee: Principal): Promise<Result<boolean>> {
         const refused = this.checkCall(callee, { Bounded: { timeout_seconds: 1n } });
         if (refused !== undefined) return { Err: refused };
-        const result = await this.counted(() =>
-            Call.boundedWait(callee, 'behave')
-                .changeTimeout(1)
-                .withArgs([Behaviour, IDL.Vec(IDL.Nat8)], [{ ReplyAfter: 10 }, new Uint8Array()])
-                .call(CalleeReply)
+        const result = endIfCleanup(
+            await this.counted(() =>
+                Call.boundedWait(callee, 'behave')
+                    .changeTimeout(1)
+                    .withArgs([Behaviour, IDL.Vec(IDL.Nat8)], [{ ReplyAfter: 10 }, new Uint8Array()])
+                    .call(CalleeReply)
+            )
         );
         return { Ok: 'Err' in result && isOutcomeUnknown(result.Err) };
     }
@@ -274,14 +282,14 @@ export default class {
         const asWait: Wait = 'Bounded' in wait ? { Bounded: { timeout_seconds: BigInt(wait.Bounded.timeout_seconds) } } : { Unbounded: null };
         const refused = checkMethodName(method) ?? this.checkCall(callee, asWait, false);
         if (refused !== undefined) return { Err: refused };
-        const result = await this.counted(() => start(callee, method, asWait).withRawArgs(arg).callRaw());
+        const result = endIfCleanup(await this.counted(() => start(callee, method, asWait).withRawArgs(arg).callRaw()));
         return 'Ok' in result ? result : { Err: { CallFailed: failure(result.Err) } };
     }
 
     private async echo(callee: Principal, text: string, wait: Wait): Promise<Result<string>> {
         const refused = this.checkCall(callee, wait);
         if (refused !== undefined) return { Err: refused };
-        const result = await this.counted(() => start(callee, 'echo', wait).withArgs([IDL.Text], [text]).call(IDL.Text));
+        const result = endIfCleanup(await this.counted(() => start(callee, 'echo', wait).withArgs([IDL.Text], [text]).call(IDL.Text)));
         return 'Ok' in result ? result : { Err: { CallFailed: failure(result.Err) } };
     }
 
@@ -320,7 +328,7 @@ export default class {
         const invalid: CallerError | undefined = checkTransfer(request);
         if (invalid !== undefined) return { Err: invalid };
         const key = request.client_key[0];
-        const knownId = key === undefined ? undefined : this.journal.byClientKey(key);
+        const knownId = key === undefined ? undefined : this.journal.byClientKey(caller, key);
         const known = knownId === undefined ? undefined : this.journal.get(knownId);
         if (known !== undefined) {
             // A client key names one request: reusing it for another is a client bug, not a retry.
@@ -342,14 +350,18 @@ export default class {
             model: model === 'bounded' ? { Bounded: { timeout_seconds: settings.timeout_seconds } } : { Unbounded: null },
             state: { Pending: null },
             attempts: 0,
+            attempt_limit: settings.max_attempts,
             ledger_calls: 0,
             requested_by: caller,
             requested_at: now,
             resolved_at: [],
+            search_from: this.journal.ledgerTip(ledger),
+            lookup: [],
+            attempt_log: [],
             log: []
         };
         this.journal.save(op);
-        if (key !== undefined) this.journal.rememberClientKey(key, id);
+        if (key !== undefined) this.journal.rememberClientKey(caller, key, id);
         return { Ok: (await this.driver.drive(id)) ?? op };
     }
 
@@ -357,7 +369,7 @@ export default class {
         const startedAt = time();
         const { result, refunded } = await this.counted(() => call.callWithRefund(CalleeReply));
         const finishedAt = time();
-        return this.history.record({
+        const report = this.history.record({
             callee,
             method,
             model: modelOf(call),
@@ -369,7 +381,19 @@ export default class {
             cycles_attached: cycles,
             cycles_refunded: refunded
         });
+        endIfCleanup(result); // recorded; a reply would trap in the cleanup callback and undo it
+        return report;
     }
+}
+
+/**
+ * A call whose error came in the cleanup callback (the code handling its reply trapped) leaves
+ * the method running there, where it may not reply: the outstanding count and any record are
+ * kept, and the message ends without a reply (the system answers the request CANISTER_ERROR).
+ */
+function endIfCleanup<T>(result: CallResult<T>): CallResult<T> {
+    if ('Err' in result && result.Err.kind === 'CleanupCallback') leaveCleanup();
+    return result;
 }
 
 /** Why `request` from `caller` is not the request that made `op`, if it is not. */

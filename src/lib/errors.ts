@@ -24,6 +24,8 @@ export type CallError =
     /**
      * The code handling this call's response trapped; the system then ran the cleanup callback,
      * in which this error is delivered. The response is lost: resolve the outcome by lookup.
+     * The code that sees it runs in the cleanup callback, where it may record what happened
+     * (stable memory, timers) but may not reply or call: end with `leaveCleanup()`.
      */
     | { kind: 'CleanupCallback'; message: string };
 
@@ -91,6 +93,15 @@ export function describeCallError(error: CallError): string {
         case 'CleanupCallback':
             return `response lost in cleanup callback: ${error.message}`;
     }
+}
+
+/**
+ * Ends a message that runs in a cleanup callback (after a CleanupCallback error) without
+ * replying: a method that returned normally would reply, which traps in cleanup and undoes
+ * whatever it recorded. Azle's runtime ends the message quietly when this value reaches it.
+ */
+export function leaveCleanup(): never {
+    throw { type: 'CleanupCallback', rejectCode: 10_001, rejectMessage: 'executing within cleanup callback' };
 }
 
 export function rejectCodeName(code: number): string {

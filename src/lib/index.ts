@@ -10,6 +10,7 @@ export {
     isCleanReject,
     isImmediatelyRetryable,
     isOutcomeUnknown,
+    leaveCleanup,
     RejectCode,
     rejectCodeName
 } from './errors';

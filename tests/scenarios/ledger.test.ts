@@ -9,7 +9,7 @@ import { Principal } from '@dfinity/principal';
 import { Emulator } from '../../emulator';
 import { idlFactory as ledgerIdlFactory } from '../../src/declarations/ledger_mock/ledger_mock.did.js';
 import { allTransfers, ledgerBlocks, memoHex } from './ledger_support';
-import { account, deployLedgerWorld, FEE, LedgerWorld, MINTED, ok, settleTransfers, stateOf, TransferOp } from './world';
+import { account, deployArchive, deployLedgerWorld, FEE, LedgerWorld, MINTED, ok, settleTransfers, stateOf, TransferOp } from './world';
 
 const bob = Emulator.identity('bob');
 const hex = (p: Principal) => Buffer.from(p.toUint8Array()).toString('hex');
@@ -241,15 +241,27 @@ describe('a client key names one request', () => {
         const toCarol = { ...request(1_000n, key), to: account(carol) };
         expect(await w.callerActor.transfer(toCarol)).toEqual({ Err: { InvalidArgument: { field: 'client_key', reason: expect.stringMatching(/another recipient/) } } });
         expect(await w.callerActor.transfer_unbounded(request(1_000n, key))).toEqual({ Err: { InvalidArgument: { field: 'client_key', reason: expect.stringMatching(/other response model/) } } });
-        // Another authorised principal cannot take over (or read) the operation by its key.
-        ok(await w.callerActor.authorize(carol, true));
-        const { idlFactory } = await import('../../src/declarations/caller/caller.did.js');
-        const asCarol = w.em.createActor<import('./world').Caller>(idlFactory, w.caller, { sender: carol });
-        expect(await asCarol.transfer(request(1_000n, key))).toEqual({ Err: { InvalidArgument: { field: 'client_key', reason: expect.stringMatching(/another principal/) } } });
         // The same request again is the same operation.
         expect(ok(await w.callerActor.transfer(request(1_000n, key))).id).toBe(first.id);
         expect(await allTransfers(w)).toHaveLength(1);
         await expectCommittedOnce(w, first.id, 1_000n);
+    });
+
+    it('is scoped to the principal that used it: another principal with the same key gets an operation of its own', async () => {
+        const w = await deployLedgerWorld();
+        const key = new Uint8Array([4, 2]);
+        const mine = ok(await w.callerActor.transfer(request(1_000n, key)));
+        const carol = Emulator.identity('carol');
+        ok(await w.callerActor.authorize(carol, true));
+        const { idlFactory } = await import('../../src/declarations/caller/caller.did.js');
+        const asCarol = w.em.createActor<import('./world').Caller>(idlFactory, w.caller, { sender: carol });
+        // Another amount, even: it is another key, not a reuse of mine.
+        const hers = ok(await asCarol.transfer(request(2_000n, key)));
+        expect(hers.id).not.toBe(mine.id);
+        expect(hers.requested_by).toEqual(carol);
+        expect(ok(await asCarol.transfer(request(2_000n, key))).id).toBe(hers.id);
+        expect(ok(await w.callerActor.transfer(request(1_000n, key))).id).toBe(mine.id);
+        expect(await allTransfers(w)).toHaveLength(2);
     });
 });
 
@@ -272,18 +284,16 @@ describe('one operation, one driver', () => {
 });
 
 describe('past the deduplication window', () => {
-    // A ledger with archives and small pages, as real ICRC-3 ledgers serve their logs: the blocks
-    // of the mint and the two transfers before ours are archived, and every call returns 2 blocks.
-    const archives = { archived_below: 3n, max_blocks_per_request: 2 };
+    // With archives: the blocks before ours, and ours too, have moved to an archive canister, and
+    // every call returns 2 blocks, as real ICRC-3 ledgers serve their logs.
     it.each([
-        ['committed before the caller lost track', true, 'Committed', undefined],
-        ['never executed', false, 'Failed', undefined],
-        ['committed, in a ledger with archives and small pages', true, 'Committed', archives],
-        ['never executed, in a ledger with archives and small pages', false, 'Failed', archives]
-    ])('a lookup in the block log settles a transfer %s', async (_label, commits, expected, blockLog) => {
+        ['committed before the caller lost track', true, 'Committed', false],
+        ['never executed', false, 'Failed', false],
+        ['committed, found on an archive canister read 2 blocks a call', true, 'Committed', true],
+        ['never executed, with an archive canister and 2 blocks a call', false, 'Failed', true]
+    ])('a lookup in the block log settles a transfer %s', async (_label, commits, expected, archived) => {
         const w = await deployLedgerWorld({ timeoutSeconds: 5 });
         for (const amount of [100n, 200n]) ok(await w.callerActor.transfer(request(amount))); // blocks 1 and 2
-        if (blockLog !== undefined) await w.ledgerActor.set_block_log({ ...blockLog, archived_below: blockLog.archived_below + (commits ? 1n : 0n) });
         if (commits) ok(await w.ledgerActor.set_faults({ commit_then_delay_rounds: 10, fail_before_commit: 0 }));
         else w.em.faults.dropBestEffort('request', { match: (m) => m.method === 'icrc1_transfer', limit: 1 });
         const first = ok(await w.callerActor.transfer(request(3_000n)));
@@ -291,6 +301,13 @@ describe('past the deduplication window', () => {
         await w.em.stopCanister({ canisterId: w.caller, maxRounds: 20 }); // the caller is down for a day
         ok(await w.ledgerActor.set_faults({ commit_then_delay_rounds: 0, fail_before_commit: 0 }));
         await w.em.advanceTime((24 * 3600 + 300) * 1_000);
+        let archive: Principal | undefined;
+        if (archived) {
+            archive = await deployArchive(w);
+            const { log_length } = await w.ledgerActor.icrc3_get_blocks([]);
+            ok(await w.ledgerActor.archive_blocks(archive, log_length));
+            ok(await w.ledgerActor.set_block_log({ max_blocks_per_request: 2 }));
+        }
         await w.em.startCanister({ canisterId: w.caller });
         await settleTransfers(w);
         const [op] = await w.callerActor.get_transfer(first.id);
@@ -298,12 +315,14 @@ describe('past the deduplication window', () => {
         expect(op?.log.join('\n')).toMatch(/TooOld, looking the transfer up/);
         const ours = await blocksFor(w, op as TransferOp);
         expect(ours).toHaveLength(commits ? 1 : 0);
-        if (commits && blockLog !== undefined) expect(ours[0].id).toBeLessThan(blockLog.archived_below + 1n); // found in the archive
-        if (blockLog !== undefined) {
-            // The caller read the log through the archive, a page of 2 blocks at a time.
-            const reads = w.em.trace().filter((t) => t.from === w.caller.toText() && t.method.startsWith('icrc3_get'));
-            expect(reads.some((t) => t.method === 'icrc3_get_archived_blocks')).toBe(true);
-            expect(reads.length).toBeGreaterThanOrEqual(3);
+        // The lookup starts where the log stood before the first attempt (blocks 0-2 are the
+        // caller's earlier mint and transfers): it never reads below.
+        expect(op?.search_from).toBe(3n);
+        const reads = w.em.trace().filter((t) => t.from === w.caller.toText() && t.method === 'icrc3_get_blocks');
+        expect(reads.length).toBeGreaterThan(0);
+        if (archive !== undefined && commits) {
+            // The caller read the log where it lives: the ledger pointed to the archive canister.
+            expect(reads.some((t) => t.to === archive?.toText())).toBe(true);
         }
     });
 });
@@ -354,8 +373,8 @@ describe('the ledger itself', () => {
         const controllersOnly = (method: string) => ({ Err: { NotAuthorized: { method, rule: 'only a controller of this canister may call it' } } });
         expect(await mallory.mint(account(Emulator.identity('mallory')), 1n)).toEqual(controllersOnly('mint'));
         expect(await mallory.set_faults({ commit_then_delay_rounds: 9, fail_before_commit: 9 })).toEqual(controllersOnly('set_faults'));
-        expect(await mallory.set_block_log({ archived_below: 9n, max_blocks_per_request: 1 })).toEqual(controllersOnly('set_block_log'));
-        expect(await w.ledgerActor.set_block_log({ archived_below: 0n, max_blocks_per_request: 0 })).toEqual({
+        expect(await mallory.set_block_log({ max_blocks_per_request: 1 })).toEqual(controllersOnly('set_block_log'));
+        expect(await w.ledgerActor.set_block_log({ max_blocks_per_request: 0 })).toEqual({
             Err: { InvalidArgument: { field: 'max_blocks_per_request', reason: '1 to 2000, got 0' } }
         });
         expect((await w.ledgerActor.icrc3_get_blocks([{ start: 0n, length: 10n }])).archived_blocks).toEqual([]);

@@ -99,6 +99,16 @@ export async function deployLedgerWorld(options: { seed?: number; timeoutSeconds
     return { em, caller, ledger, callerActor, later: em.createDeferredActor<Caller>(callerIdl, caller), ledgerActor };
 }
 
+/**
+ * An archive canister for the world's ledger: another ledger_mock instance, with the ledger
+ * among its controllers (as a real ledger controls its archives).
+ */
+export async function deployArchive(w: LedgerWorld): Promise<Principal> {
+    const archive = await w.em.setupCanister({ wasm: wasm.ledger(), controllers: [w.em.defaultSender, w.ledger] });
+    await w.em.runUntilIdle();
+    return archive;
+}
+
 export function account(owner: Principal): { owner: Principal; subaccount: [] } {
     return { owner, subaccount: [] };
 }

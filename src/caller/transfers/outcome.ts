@@ -11,7 +11,7 @@ export type AttemptOutcome =
      * same key. `maybeExecuted`: the ledger may have run it (SYS_UNKNOWN, an undecodable reply, a
      * response lost in the cleanup callback), so even a guaranteed-response call must not give up.
      */
-    | { kind: 'retry'; error: string; maybeExecuted: boolean }
+    | { kind: 'retry'; error: string; maybeExecuted: boolean; inCleanup: boolean }
     /** The created_at_time left ICRC-1's window: only a lookup can tell whether it was committed. */
     | { kind: 'too old' };
 
@@ -32,12 +32,12 @@ function callFailure(error: CallError): AttemptOutcome {
     // rejected (a trap rolls its message back: ICRC-1 transfers commit in one message), or it
     // replied and the reply was lost to us. All are safe to retry with the same key.
     const maybeExecuted = isOutcomeUnknown(error) || error.kind === 'CandidDecodeFailed' || error.kind === 'CleanupCallback';
-    return { kind: 'retry', error: `${errorClass(error)}: ${describeCallError(error)}`, maybeExecuted };
+    return { kind: 'retry', error: `${errorClass(error)}: ${describeCallError(error)}`, maybeExecuted, inCleanup: error.kind === 'CleanupCallback' };
 }
 
 function ledgerError(error: TransferError): AttemptOutcome {
     if ('Duplicate' in error) return { kind: 'committed', block: error.Duplicate.duplicate_of };
-    if ('TemporarilyUnavailable' in error) return { kind: 'retry', error: 'ledger temporarily unavailable', maybeExecuted: false };
+    if ('TemporarilyUnavailable' in error) return { kind: 'retry', error: 'ledger temporarily unavailable', maybeExecuted: false, inCleanup: false };
     if ('TooOld' in error) return { kind: 'too old' };
     return { kind: 'refused', error: describeTransferError(error) };
 }
