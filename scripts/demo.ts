@@ -1,20 +1,30 @@
 /**
- * npm run demo [-- [scenario ...] [--network local] [--json] [--list]]
+ * npm run demo [-- [scenario ...] [--network local] [--json] [--list] [--html <file>]]
  *
  * Deploys the three canisters (on the embedded emulator by default; with --network local, the
  * ones `dfx deploy` put on a local replica) and walks through what each response model does,
  * printing a timeline per scenario and a summary table. Exits 1 if a scenario did not behave.
+ * --html also writes the walkthrough as one page, with a sequence diagram per scenario.
  */
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
 import { DfxMissingError } from '../harness/dfx';
 import { Network } from '../harness/types';
+import { htmlReport } from './demo/html_report';
 import { DemoReport, runDemo } from './demo/run';
 import { SCENARIOS } from './demo/scenarios';
 
-function parse(argv: string[]): { network: Network; json: boolean; list: boolean; only: string[] } {
-    const out = { network: 'emulator' as Network, json: false, list: false, only: [] as string[] };
+function parse(argv: string[]): { network: Network; json: boolean; list: boolean; only: string[]; html?: string } {
+    const out = { network: 'emulator' as Network, json: false, list: false, only: [] as string[], html: undefined as string | undefined };
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
         if (a === '--json') out.json = true;
+        else if (a === '--html') {
+            const file = argv[++i];
+            if (file === undefined || file.startsWith('--')) throw new Error('--html takes a file name');
+            out.html = file;
+        }
         else if (a === '--list') out.list = true;
         else if (a === '--network') {
             const n = argv[++i];
@@ -63,6 +73,12 @@ async function main(): Promise<number> {
     if (tty && shown > 0) process.stderr.write('\r\x1b[K');
     if (args.json) console.log(JSON.stringify(report, null, 2));
     else for (const line of table(report)) console.log(line);
+    if (args.html !== undefined) {
+        // npm runs scripts in the package root; the file name is relative to where npm was started.
+        const file = resolve(process.env.INIT_CWD ?? process.cwd(), args.html);
+        writeFileSync(file, htmlReport(report));
+        (args.json ? console.error : console.log)(`HTML report: ${file}`);
+    }
     return report.failed === 0 ? 0 : 1;
 }
 
