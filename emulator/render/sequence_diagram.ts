@@ -90,27 +90,31 @@ export function renderSequenceDiagram(entries: readonly TraceEntry[], options: S
 }
 
 /**
- * Draws several diagrams side by side, each with its own title, above one legend.
+ * Draws several diagrams in one picture, side by side or one above the other, each with its own
+ * title, above one legend.
  *
  * To draw one, see {@link renderSequenceDiagram}.
  *
- * @param panels the diagrams, left to right, see {@link DiagramPanel}
+ * @param panels the diagrams, left to right or top to bottom, see {@link DiagramPanel}
  * @param options.title the picture's accessible name (default: the panels' titles)
+ * @param options.stacked one above the other (default false: side by side); a stacked picture is
+ * narrower, so a page that fits it to its width shrinks its text less
  */
-export function renderPanels(panels: readonly DiagramPanel[], options: { title?: string } = {}): string {
-    let x = 0;
+export function renderPanels(panels: readonly DiagramPanel[], options: { title?: string; stacked?: boolean } = {}): string {
+    let width = 0;
     let height = 0;
     let body = '';
     for (const panel of panels) {
-        const diagram = drawDiagram(panel.entries, panel.options ?? {}, x);
-        body += diagram.body;
-        x += diagram.width;
-        height = Math.max(height, diagram.height);
+        const diagram = drawDiagram(panel.entries, panel.options ?? {}, options.stacked === true ? 0 : width);
+        const placed = options.stacked === true && height > 0 ? group({ transform: `translate(0 ${height})` }, diagram.body) : diagram.body;
+        body += placed;
+        width = options.stacked === true ? Math.max(width, diagram.width) : width + diagram.width;
+        height = options.stacked === true ? height + diagram.height : Math.max(height, diagram.height);
     }
-    x = Math.max(x, LEGEND_MIN_WIDTH + 2 * MARGIN);
-    const key = legend(MARGIN, height, x - 2 * MARGIN);
+    width = Math.max(width, LEGEND_MIN_WIDTH + 2 * MARGIN);
+    const key = legend(MARGIN, height, width - 2 * MARGIN);
     const title = options.title ?? panels.map((p) => p.options?.title ?? 'sequence diagram').join(' | ');
-    return svgDocument(x, height + key.height + MARGIN, title, body + key.body);
+    return svgDocument(width, height + key.height + MARGIN, title, body + key.body);
 }
 
 function svgDocument(width: number, height: number, title: string, body: string): string {

@@ -63,6 +63,10 @@ function groups(svg: string, kind: string): string[] {
     return [...svg.matchAll(new RegExp(`<g data-kind="${kind}"[^>]*>.*?</g>`, 'g'))].map((m) => m[0]);
 }
 
+function width(svg: string): number {
+    return Number(/<svg [^>]*width="(\d+)"/.exec(svg)?.[1]);
+}
+
 function height(svg: string): number {
     return Number(/<svg [^>]*height="(\d+)"/.exec(svg)?.[1]);
 }
@@ -230,11 +234,24 @@ describe('several diagrams and long traces', () => {
             { entries: expiredCall(), options: { names: NAMES, title: 'one' } },
             { entries: expiredCall(), options: { names: NAMES, title: 'two' } }
         ]);
-        const width = (svg: string) => Number(/<svg [^>]*width="(\d+)"/.exec(svg)?.[1]);
         expect(width(two)).toBe(2 * width(one));
         expect(groups(two, 'legend')).toHaveLength(1);
         expect(groups(two, 'sys-unknown')).toHaveLength(2);
         assertWellFormed(two);
+    });
+
+    it('stacked panels stand one above the other, as wide as the widest', () => {
+        const one = renderSequenceDiagram(expiredCall(), { names: NAMES, title: 'one', legend: false });
+        const stacked = renderPanels(
+            [
+                { entries: expiredCall(), options: { names: NAMES, title: 'one' } },
+                { entries: expiredCall(), options: { names: NAMES, title: 'two' } }
+            ],
+            { stacked: true }
+        );
+        expect(width(stacked)).toBe(width(one));
+        expect(height(stacked)).toBeGreaterThan(2 * height(one));
+        expect(stacked).toContain(`<g transform="translate(0 ${height(one)})">`);
     });
 
     it('draws at most maxMessages messages, the latest, and says how many it left out', () => {
