@@ -1,11 +1,14 @@
 /**
- * npm run bench: speed and memory of the emulator running this repository's canisters, and
- * throughput of the caller's safe transfer path under dropped messages.
+ * npm run bench: speed and memory of the emulator running this repository's canisters,
+ * throughput of the caller's safe transfer path under dropped messages, and the time the demo's
+ * HTML report takes.
  * Wall-clock numbers vary with the machine; run it on an idle one.
  */
 import { benchEmulator } from './bench/emulator';
+import { benchHtmlReport } from './bench/html_report';
 import { print } from './bench/measure';
 import { benchTransfers } from './bench/transfers';
 
 print('Emulator', await benchEmulator());
 print('Safe transfers (100 per run, 5 s timeout, 1 s rounds)', await benchTransfers());
+print('HTML report (npm run demo -- --html, after the build)', await benchHtmlReport());
