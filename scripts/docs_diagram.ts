@@ -11,6 +11,16 @@ import { relative } from 'node:path';
 import { ROOT } from '../tools/build/canisters';
 import { drawResponseModels, RESPONSE_MODELS_SVG } from './docs/response_models';
 
+const args = process.argv.slice(2);
+if (args.includes('--help')) {
+    console.log('npm run docs:diagram: redraws docs/response-models.svg from a run of the demo on the embedded emulator');
+    process.exit(0);
+}
+if (args.length > 0) {
+    console.error(`unknown argument ${args[0]}: npm run docs:diagram takes none (see --help)`);
+    process.exit(2);
+}
+
 const svg = await drawResponseModels();
 writeFileSync(RESPONSE_MODELS_SVG, svg);
 console.log(`${relative(ROOT, RESPONSE_MODELS_SVG)}: ${svg.length} bytes`);
