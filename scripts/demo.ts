@@ -20,16 +20,15 @@ function parse(argv: string[]): { network: Network; json: boolean; list: boolean
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
         if (a === '--json') out.json = true;
-        else if (a === '--html') {
-            const file = argv[++i];
-            if (file === undefined || file.startsWith('--')) throw new Error('--html takes a file name');
-            out.html = file;
-        }
         else if (a === '--list') out.list = true;
         else if (a === '--network') {
             const n = argv[++i];
             if (n !== 'local' && n !== 'emulator') throw new Error(`--network takes local or emulator, got ${n ?? 'nothing'}`);
             out.network = n;
+        } else if (a === '--html') {
+            const file = argv[++i];
+            if (file === undefined || file.startsWith('--')) throw new Error('--html takes a file name');
+            out.html = file;
         } else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
         else out.only.push(a);
     }
