@@ -1,3 +1,4 @@
+/** The parts of a diagram, each a group whose `data-kind` says what it is, so tests can count them. */
 import { DiagramEvent, MessageEvent, WaitBar } from './events';
 import { Lane } from './lanes';
 import { BAR_WIDTH, headerWidth, LaneLayout, LOOP_WIDTH, MARGIN } from './lane_positions';
@@ -6,8 +7,6 @@ import { arrowhead, cross, group, label, line, rect, text } from './shapes';
 import { Break, BREAK_HEIGHT, LOOP_HEIGHT, Row, TimeAxis } from './time_axis';
 import { seconds, SIZE } from './text';
 import { element, escapeXml } from './xml';
-
-/** The parts of a diagram, each a group whose `data-kind` says what it is. */
 
 export const HEADER_HEIGHT = 26;
 

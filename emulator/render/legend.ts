@@ -1,8 +1,7 @@
+/** The key to the symbols, in rows that wrap within `width`. */
 import { lineHeight, SIZE, textWidth } from './text';
 import { BAD, BREAK_FILL, DEADLINE_FILL, DEADLINE_STROKE, LATE, LIFELINE, MODEL_COLOUR, MUTED, WAIT_FILL } from './palette';
 import { arrowhead, cross, group, line, rect, text } from './shapes';
-
-/** The key to the symbols, in rows that wrap within `width`. */
 
 const SAMPLE = 30;
 

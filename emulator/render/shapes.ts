@@ -1,9 +1,8 @@
+/** SVG primitives the diagram is made of. No ids and no markers: many diagrams can share one page. */
 import { Line } from './events';
 import { TONE_COLOUR, BAD } from './palette';
 import { lineHeight, SIZE } from './text';
 import { element, escapeXml } from './xml';
-
-/** SVG primitives the diagram is made of. No ids and no markers: many diagrams can share one page. */
 
 export interface TextStyle {
     readonly size: number;
