@@ -68,12 +68,14 @@ export interface DiagramPanel {
  * @returns a standalone SVG document; the same trace and options always give the same bytes
  *
  * @example
- * import { writeFileSync } from 'node:fs';
+ * import { readFileSync, writeFileSync } from 'node:fs';
  * import { Emulator, renderSequenceDiagram } from './emulator';
+ * import { idlFactory, type _SERVICE } from './src/declarations/untrusted_callee/untrusted_callee.did.js';
  *
- * const em = await Emulator.create({ seed: 1 });
- * // ... set up canisters and call them ...
- * writeFileSync('trace.svg', renderSequenceDiagram(em.trace(), { names: { [caller.toText()]: 'caller' } }));
+ * const em = await Emulator.create();
+ * const callee = await em.setupCanister({ wasm: readFileSync('build/untrusted_callee/untrusted_callee.wasm') });
+ * await em.createActor<_SERVICE>(idlFactory, callee).echo('hello');
+ * writeFileSync('trace.svg', renderSequenceDiagram(em.trace(), { names: { [callee.toText()]: 'untrusted_callee' } }));
  */
 export function renderSequenceDiagram(entries: readonly TraceEntry[], options: SequenceDiagramOptions = {}): string {
     const diagram = drawDiagram(entries, options, 0);
@@ -83,7 +85,7 @@ export function renderSequenceDiagram(entries: readonly TraceEntry[], options: S
     let height = diagram.height;
     if (withLegend) {
         const key = legend(MARGIN, height, width - 2 * MARGIN);
-        body += key.body;
+        body += `\n${key.body}`;
         height += key.height + MARGIN;
     }
     return svgDocument(width, height, options.title ?? 'sequence diagram', body);
@@ -107,14 +109,14 @@ export function renderPanels(panels: readonly DiagramPanel[], options: { title?:
     for (const panel of panels) {
         const diagram = drawDiagram(panel.entries, panel.options ?? {}, options.stacked === true ? 0 : width);
         const placed = options.stacked === true && height > 0 ? group({ transform: `translate(0 ${height})` }, diagram.body) : diagram.body;
-        body += placed;
+        body += body === '' ? placed : `\n${placed}`;
         width = options.stacked === true ? Math.max(width, diagram.width) : width + diagram.width;
         height = options.stacked === true ? height + diagram.height : Math.max(height, diagram.height);
     }
     width = Math.max(width, LEGEND_MIN_WIDTH + 2 * MARGIN);
     const key = legend(MARGIN, height, width - 2 * MARGIN);
     const title = options.title ?? panels.map((p) => p.options?.title ?? 'sequence diagram').join(' | ');
-    return svgDocument(width, height + key.height + MARGIN, title, body + key.body);
+    return svgDocument(width, height + key.height + MARGIN, title, `${body}\n${key.body}`);
 }
 
 function svgDocument(width: number, height: number, title: string, body: string): string {
@@ -128,7 +130,8 @@ function svgDocument(width: number, height: number, title: string, body: string)
         'data-kind': 'sequence-diagram'
     });
     const background = rect(0, 0, width, height, { fill: '#ffffff' });
-    return `${open}${element('title', {}, escapeXml(title))}${background}${body}</svg>\n`;
+    // One part per line, so that a change to a committed picture reads as a diff of a few lines.
+    return `${open}\n${element('title', {}, escapeXml(title))}\n${background}\n${body}\n</svg>\n`;
 }
 
 interface Drawing {
@@ -182,7 +185,7 @@ function drawDiagram(entries: readonly TraceEntry[], options: SequenceDiagramOpt
         if (row.time !== undefined) parts.push(group({ 'data-kind': 'time' }, text(axisRight, row.y + 4, row.time, { size: SIZE.detail, fill: MUTED, anchor: 'end' })));
     }
     for (const event of events) parts.push(drawEvent(event, rows.get(event) as Row, lanes, positions, origin));
-    return { width: right - left, height: bottom, body: parts.join('') };
+    return { width: right - left, height: bottom, body: parts.join('\n') };
 }
 
 function laneKeys(events: readonly DiagramEvent[]): string[] {
