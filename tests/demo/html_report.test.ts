@@ -3,9 +3,9 @@
  * meant: Debian's chromium, headless, driven by puppeteer-core. Without that browser this test
  * fails and says how to install it; it is never skipped.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import puppeteer, { Browser, Page } from 'puppeteer-core';
@@ -61,6 +61,7 @@ interface TextProblem {
 
 describe('the demo’s HTML report', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'demo-report-')), 'demo-report.html');
+    const profile = mkdtempSync(join(tmpdir(), 'chromium-profile-'));
     let run: ReturnType<typeof runScript>;
     let browser: Browser | undefined;
     let page: Page;
@@ -78,7 +79,7 @@ describe('the demo’s HTML report', () => {
         browser = await puppeteer.launch({
             executablePath: CHROMIUM,
             headless: true,
-            userDataDir: mkdtempSync(join(tmpdir(), 'chromium-profile-')),
+            userDataDir: profile,
             args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
         });
         page = await browser.newPage();
@@ -94,6 +95,8 @@ describe('the demo’s HTML report', () => {
 
     afterAll(async () => {
         await browser?.close();
+        rmSync(profile, { recursive: true, force: true });
+        rmSync(dirname(file), { recursive: true, force: true });
     });
 
     it('is written by npm run demo -- --html <file>, which names it', () => {

@@ -4,7 +4,7 @@
  * run of its own.
  */
 import { spawnSync, SpawnSyncReturns } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -28,6 +28,7 @@ describe('a failed scenario test', () => {
             { cwd: ROOT, encoding: 'utf8', env: { ...process.env, TRACE_DIAGRAM_DIR: dir }, timeout: 120_000 }
         );
     }, 150_000);
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
     it('fails, and its failure names the diagram of its trace', () => {
         expect(run.status).toBe(1);
