@@ -1,7 +1,8 @@
 import type { Config } from 'jest';
 
 const config: Config = {
-    testEnvironment: 'node',
+    // Node's, and it tells a test's hooks whether the test failed (for the scenario tests' diagrams).
+    testEnvironment: '<rootDir>/tests/support/trace_environment.cjs',
     extensionsToTreatAsEsm: ['.ts'],
     transform: {
         '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: { isolatedModules: true } }]

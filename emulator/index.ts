@@ -7,3 +7,4 @@ export { MANAGEMENT_CANISTER } from './ids';
 export { type CallStatus, PendingCall } from './pending_call';
 export { DEADLINE_EXPIRED_MESSAGE } from './subnet/scheduler';
 export { type Model, type TraceEntry, type TraceOutcome } from './trace';
+export { type DiagramPanel, renderPanels, renderSequenceDiagram, type SequenceDiagramOptions } from './render';

@@ -28,6 +28,13 @@ export interface TraceEntry {
     completedAt: bigint | undefined;
     /** A response that arrived after the caller stopped waiting (best-effort), dropped. */
     lateResponseDropped: boolean;
+    /** When that late response arrived; undefined if none did. */
+    lateResponseAt: bigint | undefined;
+    /**
+     * Best-effort: when the caller got SYS_UNKNOWN. Equals `completedAt` for an `expired` outcome;
+     * after a dropped request or response the outcome names the drop and this says when the caller learnt.
+     */
+    sysUnknownAt: bigint | undefined;
     refunded: bigint;
 }
 
@@ -57,6 +64,8 @@ export class Trace {
             outcome: { kind: 'pending' },
             completedAt: undefined,
             lateResponseDropped: false,
+            lateResponseAt: undefined,
+            sysUnknownAt: undefined,
             refunded: 0n
         };
         this.entries.push(entry);

@@ -1,20 +1,25 @@
 /**
- * npm run demo [-- [scenario ...] [--network local] [--json] [--list] [--help]]
+ * npm run demo [-- [scenario ...] [--network local] [--json] [--list] [--html <file>] [--help]]
  *
  * Deploys the three canisters (on the embedded emulator by default; with --network local, the
  * ones `dfx deploy` put on a local replica) and walks through what each response model does,
- * printing a timeline per scenario and a summary table. Builds the canisters first if needed
+ * printing a timeline per scenario and a summary table; --html also writes the walkthrough as
+ * one page, with a sequence diagram per scenario. Builds the canisters first if needed
  * (progress on stderr). Exit codes: 0 when every scenario behaved, 1 when one did not, 2 for a
  * usage or environment error.
  */
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
 import { DfxMissingError } from '../harness/dfx';
 import { Network } from '../harness/types';
 import { BuildUsageError, buildAll } from '../tools/build/build_all';
 import { BuildError } from '../tools/build/errors';
+import { htmlReport } from './demo/html_report';
 import { DemoReport, runDemo, selectScenarios } from './demo/run';
 import { SCENARIOS } from './demo/scenarios';
 
-const USAGE = `usage: npm run demo [-- [scenario ...] [--network emulator|local] [--json] [--list] [--help]]
+const USAGE = `usage: npm run demo [-- [scenario ...] [--network emulator|local] [--json] [--list] [--html <file>] [--help]]
 
 Walks through what guaranteed and best-effort responses do, scenario by scenario, with a
 timeline of every message and a summary table.
@@ -24,6 +29,7 @@ timeline of every message and a summary table.
   --network local     the canisters dfx deployed on a local replica, in real time
   --json              print one JSON document (scripts/demo/report.schema.json) and nothing else
   --list              list the scenarios
+  --html <file>       also write the walkthrough as one page, a sequence diagram per scenario
   --help              print this help
 
 Exit codes: 0 every scenario behaved, 1 one did not, 2 usage or environment error.`;
@@ -37,10 +43,11 @@ interface Args {
     list: boolean;
     help: boolean;
     only: string[];
+    html: string | undefined;
 }
 
 function parse(argv: string[]): Args {
-    const out: Args = { network: 'emulator', json: false, list: false, help: false, only: [] };
+    const out: Args = { network: 'emulator', json: false, list: false, help: false, only: [], html: undefined };
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
         if (a === '--json') out.json = true;
@@ -50,6 +57,10 @@ function parse(argv: string[]): Args {
             const n = argv[++i];
             if (n !== 'local' && n !== 'emulator') throw new UsageError(`--network takes emulator or local, got ${n ?? 'nothing'}`);
             out.network = n;
+        } else if (a === '--html') {
+            const file = argv[++i];
+            if (file === undefined || file.startsWith('-')) throw new UsageError('--html takes a file name');
+            out.html = file;
         } else if (a.startsWith('-')) throw new UsageError(`unknown option ${a} (see --help)`);
         else out.only.push(a);
     }
@@ -104,6 +115,12 @@ async function main(argv: string[]): Promise<number> {
     if (tty && shown > 0) process.stderr.write('\r\x1b[K');
     if (args.json) console.log(JSON.stringify(report, null, 2));
     else for (const line of table(report)) console.log(line);
+    if (args.html !== undefined) {
+        // npm runs scripts in the package root; the file name is relative to where npm was started.
+        const file = resolve(process.env.INIT_CWD ?? process.cwd(), args.html);
+        writeFileSync(file, htmlReport(report));
+        (args.json ? console.error : console.log)(`HTML report: ${file}`);
+    }
     return report.failed === 0 ? 0 : 1;
 }
 

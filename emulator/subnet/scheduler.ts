@@ -158,12 +158,16 @@ function deliverResponse(subnet: Subnet, m: ResponseMessage): void {
     const entry = subnet.traces.get(m.callbackId);
     if (callback === undefined) {
         // The caller already stopped waiting (best-effort deadline): the late response is dropped.
-        if (entry !== undefined) entry.lateResponseDropped = true;
+        if (entry !== undefined) {
+            entry.lateResponseDropped = true;
+            entry.lateResponseAt = subnet.time;
+        }
         return;
     }
     subnet.callbacks.delete(m.callbackId);
     subnet.expiring.delete(m.callbackId);
     if (entry !== undefined) {
+        if (m.expired) entry.sysUnknownAt = subnet.time;
         subnet.trace.complete(entry, m.expired ? { kind: 'expired' } : outcomeOf(m.response), subnet.time, m.refund);
     }
     const canister = subnet.canister(callback.owner);

@@ -1,3 +1,4 @@
+import { TraceEntry } from '../../emulator';
 import { EmulatorHarness } from '../../harness/emulator_harness';
 import { harnessFor, prepare } from '../../harness/prepare';
 import { Network } from '../../harness/types';
@@ -13,6 +14,28 @@ export interface ScenarioReport {
     steps: Step[];
     timeline: string[];
     error?: string;
+    /** On the emulator: the messages the scenario sent, for its diagram. Not part of --json. */
+    trace?: ScenarioTrace;
+}
+
+/**
+ * The emulator's trace of one scenario: the messages it sent, as they stand at the end of the run
+ * (entries are the emulator's own, so a late response that arrives during the next scenario is
+ * still drawn in this one). In memory only: `--json` leaves it out (its times are bigints).
+ */
+export class ScenarioTrace {
+    constructor(
+        readonly entries: readonly TraceEntry[],
+        /** Display names by principal: the three canisters. */
+        readonly names: ReadonlyMap<string, string>,
+        /** When the scenario started, ns since the epoch. */
+        readonly since: bigint
+    ) {}
+
+    /** JSON.stringify leaves out a property whose toJSON returns undefined: --json keeps its schema. */
+    toJSON(): undefined {
+        return undefined;
+    }
 }
 
 export interface DemoReport {
@@ -69,6 +92,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
             }
             if (h instanceof EmulatorHarness) {
                 report.timeline = timeline(h.em.trace(), names, started);
+                report.trace = new ScenarioTrace(h.em.trace().filter((e) => e.sentAt >= started), names, started);
                 if (report.timeline.length > 0) options.print('  timeline:');
                 for (const line of report.timeline) options.print(line);
             }

@@ -1,6 +1,7 @@
 import { TraceEntry } from '../../emulator';
 
-const HIDDEN = new Set(['noop', '<ic-cdk internal> timer_executor', 'canister_global_timer', 'raw_rand', 'stats', 'get_transfer']);
+/** Messages the walkthrough does not talk about: the callee's hang loop, Azle's timers, polling. */
+export const HIDDEN = new Set(['noop', '<ic-cdk internal> timer_executor', 'canister_global_timer', 'raw_rand', 'stats', 'get_transfer']);
 
 /** One line per message of interest, in virtual time, for the emulator's trace. */
 export function timeline(entries: readonly TraceEntry[], names: Map<string, string>, since: bigint): string[] {

@@ -77,6 +77,8 @@ describe('a late response', () => {
         const [entry] = em.trace().filter((t) => t.method === 'relay');
         expect(entry.outcome.kind).toBe('expired');
         expect(entry.lateResponseDropped).toBe(true); // the relay did reply, after the deadline
+        expect(entry.sysUnknownAt).toBe(entry.completedAt);
+        expect(entry.lateResponseAt).toBeGreaterThan(entry.sysUnknownAt ?? 0n);
         expect(em.trace().filter((t) => t.method === 'echo').map((t) => t.outcome.kind)).toEqual(['replied']);
     });
 
@@ -87,7 +89,7 @@ describe('a late response', () => {
         const go = em.submit(caller, 'go', EMPTY);
         await em.tick(20);
         expect(parseReport(go.result()).code).toBe(RejectCode.SysUnknown);
-        expect(em.trace().find((t) => t.method === 'echo')?.lateResponseDropped).toBe(false);
+        expect(em.trace().find((t) => t.method === 'echo')).toMatchObject({ lateResponseDropped: false, lateResponseAt: undefined });
     });
 
     it('is not dropped when it arrives before the deadline', async () => {

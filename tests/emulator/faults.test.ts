@@ -33,6 +33,17 @@ describe('dropping best-effort messages', () => {
         expect(em.trace().filter((t) => t.method === 'echo').map((t) => t.outcome.kind)).toEqual(['request dropped', 'replied']);
     });
 
+    it('the trace keeps the drop as the outcome and records when the caller got SYS_UNKNOWN', async () => {
+        const { em, callee } = await withCallee();
+        const caller = await installCaller(em, { callee, method: 'echo', timeoutSeconds: 4 });
+        em.faults.dropBestEffort('response', { match: (m) => m.method === 'echo', limit: 1 });
+        expect(parseReport(await em.updateCall(caller, 'go', EMPTY)).code).toBe(RejectCode.SysUnknown);
+        const [echo] = em.trace().filter((t) => t.method === 'echo');
+        expect(echo.outcome.kind).toBe('response dropped');
+        expect(echo.sysUnknownAt).toBeGreaterThan(echo.deadline);
+        expect(echo.sysUnknownAt).toBeGreaterThan(echo.completedAt ?? 0n);
+    });
+
     it('never touches guaranteed-response calls', async () => {
         const { em, callee } = await withCallee();
         const caller = await installCaller(em, { callee, method: 'echo' });

@@ -11,6 +11,7 @@ import type { _SERVICE as Ledger } from '../../src/declarations/ledger_mock/ledg
 import { idlFactory as calleeIdl } from '../../src/declarations/untrusted_callee/untrusted_callee.did.js';
 import type { _SERVICE as Callee } from '../../src/declarations/untrusted_callee/untrusted_callee.did.js';
 import { builtWasm } from '../support/built';
+import { drawTraceOnFailure } from '../support/failure_diagrams';
 
 export type { Caller, Callee, Ledger };
 export type TransferOp = Extract<Awaited<ReturnType<Caller['transfer']>>, { Ok: unknown }>['Ok'];
@@ -46,6 +47,7 @@ export async function deployWorld(options: { trusted?: boolean } = {}): Promise<
     const em = await Emulator.create({ roundStepMs: ROUND_MS });
     const callee = await em.setupCanister({ wasm: wasm.callee(), cycles: CALLEE_CYCLES });
     const caller = await em.setupCanister({ wasm: wasm.caller(), cycles: CALLER_CYCLES });
+    drawTraceOnFailure(em, names({ caller, untrusted_callee: callee }));
     await em.runUntilIdle(); // Azle's start-up timers
     const callerActor = em.createActor<Caller>(callerIdl, caller);
     if (options.trusted !== false) ok(await callerActor.trust_callee(callee, true));
@@ -57,6 +59,11 @@ export async function deployWorld(options: { trusted?: boolean } = {}): Promise<
         later: em.createDeferredActor<Caller>(callerIdl, caller),
         calleeActor: em.createActor<Callee>(calleeIdl, callee)
     };
+}
+
+/** Display names for a failed test's diagram. */
+function names(canisters: Record<string, Principal>): Map<string, string> {
+    return new Map(Object.entries(canisters).map(([name, id]) => [id.toText(), name]));
 }
 
 /** Unwraps the caller's Ok, failing the test with the error otherwise. */
@@ -91,6 +98,7 @@ export async function deployLedgerWorld(options: { seed?: number; timeoutSeconds
     const em = await Emulator.create({ roundStepMs: ROUND_MS, seed: options.seed ?? 0 });
     const ledger = await em.setupCanister({ wasm: wasm.ledger() });
     const caller = await em.setupCanister({ wasm: wasm.caller(), cycles: CALLER_CYCLES });
+    drawTraceOnFailure(em, names({ caller, ledger_mock: ledger }));
     await em.runUntilIdle();
     const ledgerActor = em.createActor<Ledger>(ledgerIdl, ledger);
     const callerActor = em.createActor<Caller>(callerIdl, caller);

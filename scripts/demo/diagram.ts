@@ -1,0 +1,27 @@
+import { DiagramPanel, renderSequenceDiagram, TraceEntry } from '../../emulator';
+import { ScenarioReport } from './run';
+import { HIDDEN } from './timeline';
+
+/**
+ * What a scenario's diagram shows: what the timeline shows, and the management canister too
+ * (stopping, upgrading and starting are the story of some scenarios), but not the status polls.
+ */
+function drawn(entry: TraceEntry): boolean {
+    return !HIDDEN.has(entry.method) && entry.method !== 'canister_status' && entry.model !== 'timer';
+}
+
+/** The scenario's trace, its names and its title, ready to draw; undefined off the emulator (no trace). */
+export function scenarioPanel(report: ScenarioReport): DiagramPanel | undefined {
+    const trace = report.trace;
+    if (trace === undefined) return undefined;
+    return {
+        entries: trace.entries,
+        options: { names: trace.names, since: trace.since, include: drawn, title: `${report.name}: ${report.title}` }
+    };
+}
+
+/** The scenario's trace as an SVG sequence diagram; undefined off the emulator. */
+export function scenarioDiagram(report: ScenarioReport): string | undefined {
+    const panel = scenarioPanel(report);
+    return panel === undefined ? undefined : renderSequenceDiagram(panel.entries, panel.options);
+}
