@@ -8,17 +8,25 @@ import { ProfileName, PROFILES } from '../spec/system_api';
 import { CallTransport, DeferredActor, makeActor, makeDeferredActor } from './actor';
 import { CallRejectedError, EmulatorError, RejectCode } from './errors';
 import { execute } from './execution/executor';
+import { didNotReply, trapReject } from './execution/user_errors';
 import { MANAGEMENT_CANISTER } from './ids';
 import {
     CanisterIdRecord,
+    CanisterSettings,
     CanisterStatusResult,
+    DeleteSnapshotArgs,
     InstallCodeArgs,
     InstallMode,
+    LoadSnapshotArgs,
     ProvisionalCreateArgs,
+    Snapshot,
+    TakeSnapshotArgs,
     TopUpArgs,
     UpdateSettingsArgs
 } from './management/candid';
 import { Management } from './management/management';
+import { noSettings } from './management/settings';
+import { decodeModule, ModuleError } from './management/wasm_module';
 import { PendingCall } from './pending_call';
 import { Response } from './subnet/messages';
 import { compileModule } from './subnet/module_cache';
@@ -57,7 +65,14 @@ export interface CanisterStatus {
     moduleHash: Uint8Array | undefined;
     memorySize: bigint;
     cycles: bigint;
+    /** The canister version (spec: bumped by every install, settings change, start, stop and update execution). */
+    version: bigint;
+    /** The whole canister_status record, as the management canister answers it. */
+    record: CanisterStatusResult;
 }
+
+/** A canister snapshot as the management canister describes it. */
+export type CanisterSnapshot = Snapshot;
 
 interface CallOptions {
     sender?: Principal;
@@ -111,7 +126,7 @@ export class Emulator {
     async createCanister(options: { controllers?: Principal[]; cycles?: bigint; sender?: Principal } = {}): Promise<Principal> {
         const args: ProvisionalCreateArgs = {
             amount: [options.cycles ?? DEFAULT_CYCLES],
-            settings: [{ controllers: options.controllers === undefined ? [] : [options.controllers] }],
+            settings: [noSettings(options.controllers)],
             specified_id: [],
             sender_canister_version: []
         };
@@ -162,17 +177,50 @@ export class Emulator {
             controllers: r.settings.controllers,
             moduleHash: r.module_hash[0],
             memorySize: r.memory_size,
-            cycles: r.cycles
+            cycles: r.cycles,
+            version: r.version,
+            record: r
         };
     }
 
     async updateControllers(options: { canisterId: Principal; controllers: Principal[]; sender?: Principal }): Promise<void> {
+        await this.updateSettings({ canisterId: options.canisterId, settings: { controllers: [options.controllers] }, sender: options.sender });
+    }
+
+    /** Changes a canister's settings; fields left out stay as they are (spec: update_settings). */
+    async updateSettings(options: { canisterId: Principal; settings: Partial<CanisterSettings>; sender?: Principal }): Promise<void> {
         const args: UpdateSettingsArgs = {
             canister_id: options.canisterId,
-            settings: { controllers: [options.controllers] },
+            settings: { ...noSettings(), ...options.settings },
             sender_canister_version: []
         };
         await this.management('update_settings', [UpdateSettingsArgs], [args], options);
+    }
+
+    /** Takes a snapshot of a canister (stop it first, as the spec advises); see {@link loadCanisterSnapshot}. */
+    async takeCanisterSnapshot(options: { canisterId: Principal; replaceSnapshot?: Uint8Array; sender?: Principal }): Promise<CanisterSnapshot> {
+        const args: TakeSnapshotArgs = {
+            canister_id: options.canisterId,
+            replace_snapshot: options.replaceSnapshot === undefined ? [] : [options.replaceSnapshot],
+            uninstall_code: [],
+            sender_canister_version: []
+        };
+        return (await this.management('take_canister_snapshot', [TakeSnapshotArgs], [args], options, [Snapshot])) as CanisterSnapshot;
+    }
+
+    /** Puts a canister back to a snapshot: module, memories, certified data, chunk store. */
+    async loadCanisterSnapshot(options: { canisterId: Principal; snapshotId: Uint8Array; sender?: Principal }): Promise<void> {
+        const args: LoadSnapshotArgs = { canister_id: options.canisterId, snapshot_id: options.snapshotId, sender_canister_version: [] };
+        await this.management('load_canister_snapshot', [LoadSnapshotArgs], [args], options);
+    }
+
+    async listCanisterSnapshots(options: { canisterId: Principal; sender?: Principal }): Promise<CanisterSnapshot[]> {
+        return (await this.management('list_canister_snapshots', [CanisterIdRecord], [{ canister_id: options.canisterId }], options, [IDL.Vec(Snapshot)])) as CanisterSnapshot[];
+    }
+
+    async deleteCanisterSnapshot(options: { canisterId: Principal; snapshotId: Uint8Array; sender?: Principal }): Promise<void> {
+        const args: DeleteSnapshotArgs = { canister_id: options.canisterId, snapshot_id: options.snapshotId };
+        await this.management('delete_canister_snapshot', [DeleteSnapshotArgs], [args], options);
     }
 
     async deleteCanister(options: { canisterId: Principal; sender?: Principal }): Promise<void> {
@@ -227,9 +275,9 @@ export class Emulator {
         if (!canister.hasExport(`canister_query ${method}`)) fail(RejectCode.CanisterError, `Canister ${canister.idText} has no query method '${method}'`);
         const outcome = execute(canister, { kind: 'query', method, arg, caller: options.sender ?? Principal.anonymous() }, this.subnet.time);
         for (const line of outcome.state.debugLog) this.subnet.logs.push({ canister: canister.idText, time: this.subnet.time, line });
-        if (outcome.trap !== undefined) fail(RejectCode.CanisterError, `Error from Canister ${canister.idText}: ${outcome.trap}`);
+        if (outcome.trap !== undefined) fail(RejectCode.CanisterError, trapReject(canister.idText, outcome.trap));
         const response = outcome.state.response;
-        if (response === undefined) return fail(RejectCode.CanisterError, `Canister ${canister.idText} did not reply to the call`);
+        if (response === undefined) return fail(RejectCode.CanisterError, didNotReply(canister.idText));
         if ('reject' in response) return fail(response.reject.code, response.reject.message);
         this.flushLogs();
         return response.reply;
@@ -297,7 +345,7 @@ export class Emulator {
 
     /** Compiles a module ahead of installs (modules are compiled once and shared). */
     static precompile(wasm: Uint8Array): void {
-        compileModule(wasm);
+        compileModule(decodeModule(wasm));
     }
 
     // ---- internals ----------------------------------------------------------------------------
@@ -338,7 +386,12 @@ export class Emulator {
 
     private async install(mode: InstallMode, options: { canisterId: Principal; wasm: Uint8Array; arg?: Uint8Array; sender?: Principal }): Promise<void> {
         this.requireCanister(options.canisterId);
-        compileModule(options.wasm); // malformed wasm: a clear error before any message
+        try {
+            compileModule(decodeModule(options.wasm)); // malformed wasm: a clear error before any message
+        } catch (e) {
+            if (e instanceof ModuleError) throw new EmulatorError(e.message);
+            throw e;
+        }
         const args: InstallCodeArgs = {
             mode,
             canister_id: options.canisterId,

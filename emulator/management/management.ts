@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
+
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 
 import { EmulatorError, RejectCode } from '../errors';
 import { execute, Outcome } from '../execution/executor';
+import { trapReject } from '../execution/user_errors';
 import { ImportError } from '../system_api';
 import { Canister } from '../subnet/canister';
 import { Response } from '../subnet/messages';
@@ -12,15 +15,30 @@ import { completeStopIfDone } from '../subnet/scheduler';
 import { ManagementHandler, Subnet } from '../subnet/subnet';
 import {
     CanisterIdRecord,
+    CanisterSettings,
     CanisterStatusResult,
+    ChunkHash,
     CreateCanisterArgs,
+    DeleteSnapshotArgs,
+    InstallChunkedCodeArgs,
     InstallCodeArgs,
+    InstallMode,
+    LoadSnapshotArgs,
     ProvisionalCreateArgs,
+    Snapshot,
+    TakeSnapshotArgs,
     TopUpArgs,
-    UpdateSettingsArgs
+    UpdateSettingsArgs,
+    UploadChunkArgs
 } from './candid';
+import { ChunkStoreError } from './chunk_store';
+import { applySettings, invalidSettings, visibleTo } from './settings';
+import { decodeModule, ModuleError } from './wasm_module';
 
 type Respond = (response: Response, refund: bigint) => void;
+
+/** MAX_NUMBER_OF_SNAPSHOTS_PER_CANISTER (dfinity/ic, rs/config/src/execution_environment.rs). */
+export const MAX_SNAPSHOTS = 10;
 
 class Rejection extends Error {
     constructor(
@@ -33,6 +51,8 @@ class Rejection extends Error {
 
 const reply = (types: IDL.Type[], values: unknown[]): Response => ({ reply: new Uint8Array(IDL.encode(types, values)) });
 const EMPTY_REPLY = reply([], []);
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+const sha256 = (b: Uint8Array) => new Uint8Array(createHash('sha256').update(b).digest());
 
 function decode<T>(type: IDL.Type, arg: Uint8Array): T {
     try {
@@ -44,7 +64,8 @@ function decode<T>(type: IDL.Type, arg: Uint8Array): T {
 
 /**
  * The management canister (aaaaa-aa), reached by ingress and by inter-canister calls alike:
- * canister creation, code installation, start/stop, status, deletion, raw_rand and cycles.
+ * canister creation and settings, code installation (plain, gzip and from the chunk store),
+ * start/stop, status, snapshots, deletion, raw_rand and cycles.
  */
 export class Management implements ManagementHandler {
     handle(subnet: Subnet, caller: Principal, method: string, arg: Uint8Array, cycles: bigint, respond: Respond): void {
@@ -61,25 +82,45 @@ export class Management implements ManagementHandler {
         switch (method) {
             case 'create_canister': {
                 const args = decode<CreateCanisterArgs>(CreateCanisterArgs, arg);
-                const canister = subnet.createCanister(controllersOf(args.settings, caller), cycles);
+                const canister = create(subnet, args.settings[0], caller, cycles);
                 return respond(reply([CanisterIdRecord], [{ canister_id: canister.id }]), 0n);
             }
             case 'provisional_create_canister_with_cycles': {
                 const args = decode<ProvisionalCreateArgs>(ProvisionalCreateArgs, arg);
-                const amount = args.amount[0] ?? 100_000_000_000_000n;
-                const canister = subnet.createCanister(controllersOf(args.settings, caller), amount);
+                const canister = create(subnet, args.settings[0], caller, args.amount[0] ?? 100_000_000_000_000n);
                 return done(reply([CanisterIdRecord], [{ canister_id: canister.id }]));
             }
             case 'install_code': {
                 const args = decode<InstallCodeArgs>(InstallCodeArgs, arg);
-                install(subnet, controlled(subnet, args.canister_id, caller), args, caller);
+                install(subnet, controlled(subnet, args.canister_id, caller), args.mode, args.wasm_module, args.arg, caller);
+                return done();
+            }
+            case 'upload_chunk': {
+                const args = decode<UploadChunkArgs>(UploadChunkArgs, arg);
+                const canister = controlledOrSelf(subnet, args.canister_id, caller);
+                const hash = chunkStoreCall(() => canister.chunkStore.upload(args.chunk));
+                return done(reply([ChunkHash], [{ hash }]));
+            }
+            case 'stored_chunks': {
+                const canister = controlledOrSelf(subnet, decode<CanisterIdRecord>(CanisterIdRecord, arg).canister_id, caller);
+                return done(reply([IDL.Vec(ChunkHash)], [canister.chunkStore.hashes().map((hash) => ({ hash }))]));
+            }
+            case 'clear_chunk_store': {
+                controlledOrSelf(subnet, decode<CanisterIdRecord>(CanisterIdRecord, arg).canister_id, caller).chunkStore.clear();
+                return done();
+            }
+            case 'install_chunked_code': {
+                const args = decode<InstallChunkedCodeArgs>(InstallChunkedCodeArgs, arg);
+                const target = controlled(subnet, args.target_canister, caller);
+                const store = args.store_canister[0] === undefined ? target : controlledOrSelf(subnet, args.store_canister[0], caller);
+                install(subnet, target, args.mode, assembleChunks(store, args), args.arg, caller);
                 return done();
             }
             case 'update_settings': {
                 const args = decode<UpdateSettingsArgs>(UpdateSettingsArgs, arg);
                 const canister = controlled(subnet, args.canister_id, caller);
-                if (args.settings.controllers[0] !== undefined) canister.controllers = args.settings.controllers[0];
-                canister.version++;
+                updateSettings(canister, args.settings);
+                canister.version++; // spec: every successful update_settings
                 return done();
             }
             case 'start_canister': {
@@ -112,15 +153,38 @@ export class Management implements ManagementHandler {
             case 'canister_status': {
                 const id = decode<CanisterIdRecord>(CanisterIdRecord, arg).canister_id;
                 const canister = existing(subnet, id);
-                if (!isController(canister, caller) && caller.compareTo(id) !== 'eq') throw notController(canister);
-                return done(reply([CanisterStatusResult], [statusOf(canister)]));
+                // Spec: the controllers, the canister itself, and whoever status_visibility names.
+                if (caller.compareTo(id) !== 'eq' && !visibleTo(canister.settings.status_visibility, caller, canister.controllers)) throw notController(canister);
+                return done(reply([CanisterStatusResult], [statusOf(subnet, canister)]));
+            }
+            case 'take_canister_snapshot': {
+                const args = decode<TakeSnapshotArgs>(TakeSnapshotArgs, arg);
+                const snapshot = takeSnapshot(subnet, controlled(subnet, args.canister_id, caller), args);
+                return done(reply([Snapshot], [snapshot]));
+            }
+            case 'load_canister_snapshot': {
+                const args = decode<LoadSnapshotArgs>(LoadSnapshotArgs, arg);
+                loadSnapshot(controlled(subnet, args.canister_id, caller), args.snapshot_id);
+                return done();
+            }
+            case 'list_canister_snapshots': {
+                const canister = existing(subnet, decode<CanisterIdRecord>(CanisterIdRecord, arg).canister_id);
+                if (!visibleTo(canister.settings.snapshot_visibility, caller, canister.controllers)) throw notController(canister);
+                return done(reply([IDL.Vec(Snapshot)], [[...canister.snapshots.values()].map(describeSnapshot)]));
+            }
+            case 'delete_canister_snapshot': {
+                const args = decode<DeleteSnapshotArgs>(DeleteSnapshotArgs, arg);
+                const canister = controlled(subnet, args.canister_id, caller);
+                snapshotOf(canister, args.snapshot_id);
+                canister.snapshots.delete(hex(args.snapshot_id));
+                return done();
             }
             case 'delete_canister': {
                 const canister = controlled(subnet, decode<CanisterIdRecord>(CanisterIdRecord, arg).canister_id, caller);
                 if (canister.status !== 'stopped') {
                     throw new Rejection(RejectCode.CanisterError, `Canister ${canister.idText} must be stopped before it is deleted.`);
                 }
-                subnet.canisters.delete(canister.idText);
+                subnet.canisters.delete(canister.idText); // its snapshots go with it
                 return done();
             }
             case 'deposit_cycles': {
@@ -147,8 +211,19 @@ function onlyCanisters(subnet: Subnet, caller: Principal, method: string): void 
     if (subnet.canister(caller) === undefined) throw new Rejection(RejectCode.CanisterReject, `Only canisters can call ic00 method ${method}`);
 }
 
-function controllersOf(settings: [] | [{ controllers: [] | [Principal[]] }], caller: Principal): Principal[] {
-    return settings[0]?.controllers[0] ?? [caller];
+function create(subnet: Subnet, settings: CanisterSettings | undefined, caller: Principal, cycles: bigint): Canister {
+    const invalid = settings === undefined ? undefined : invalidSettings(settings);
+    if (invalid !== undefined) throw new Rejection(RejectCode.CanisterReject, invalid);
+    const canister = subnet.createCanister(settings?.controllers[0] ?? [caller], cycles);
+    if (settings !== undefined) canister.settings = applySettings(canister.settings, settings);
+    return canister;
+}
+
+function updateSettings(canister: Canister, settings: CanisterSettings): void {
+    const invalid = invalidSettings(settings);
+    if (invalid !== undefined) throw new Rejection(RejectCode.CanisterReject, invalid);
+    if (settings.controllers[0] !== undefined) canister.controllers = settings.controllers[0];
+    canister.settings = applySettings(canister.settings, settings);
 }
 
 function existing(subnet: Subnet, id: Principal): Canister {
@@ -171,16 +246,73 @@ function controlled(subnet: Subnet, id: Principal, caller: Principal): Canister 
     return canister;
 }
 
-function statusOf(canister: Canister): CanisterStatusResult {
-    const hash = canister.installed?.hash;
+/** The chunk store methods: its controllers, or the canister itself (spec: upload_chunk). */
+function controlledOrSelf(subnet: Subnet, id: Principal, caller: Principal): Canister {
+    const canister = existing(subnet, id);
+    if (!isController(canister, caller) && caller.compareTo(id) !== 'eq') throw notController(canister);
+    return canister;
+}
+
+function chunkStoreCall<T>(run: () => T): T {
+    try {
+        return run();
+    } catch (e) {
+        if (e instanceof ChunkStoreError) throw new Rejection(RejectCode.CanisterReject, `Error from Wasm chunk store: ${e.message}`);
+        throw e;
+    }
+}
+
+/** The module install_chunked_code installs: the listed chunks, in order, whose SHA-256 must be wasm_module_hash. */
+function assembleChunks(store: Canister, args: InstallChunkedCodeArgs): Uint8Array {
+    const chunks = args.chunk_hashes_list.map(({ hash }) => {
+        const chunk = store.chunkStore.get(hash);
+        if (chunk === undefined) throw new Rejection(RejectCode.CanisterReject, `Error from Wasm chunk store: chunk ${hex(hash)} is not in the chunk store of ${store.idText}`);
+        return chunk;
+    });
+    const wasm = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+    let at = 0;
+    for (const c of chunks) {
+        wasm.set(c, at);
+        at += c.length;
+    }
+    const hash = sha256(wasm);
+    if (hex(hash) !== hex(args.wasm_module_hash)) {
+        throw new Rejection(RejectCode.CanisterReject, `Wasm module hash ${hex(hash)} does not match given hash ${hex(args.wasm_module_hash)}.`);
+    }
+    return wasm;
+}
+
+function statusOf(subnet: Subnet, canister: Canister): CanisterStatusResult {
+    const wasmMemory = BigInt(canister.memory().buffer.byteLength);
+    const stable = BigInt(canister.stable.byteLength);
+    const globals = BigInt((canister.installed?.mutableGlobals.length ?? 0) * 8);
+    const snapshots = [...canister.snapshots.values()].reduce((n, s) => n + s.size, 0n);
+    const chunks = BigInt(canister.chunkStore.size);
+    const binary = BigInt(canister.moduleSize);
+    const queued = subnet.queue.some((m) => m.to.compareTo(canister.id) === 'eq' || (m.kind !== 'ingress' && m.from.compareTo(canister.id) === 'eq'));
     return {
         status: { [canister.status]: null } as CanisterStatusResult['status'],
-        settings: { controllers: canister.controllers },
-        module_hash: hash === undefined ? [] : [new Uint8Array(Buffer.from(hash, 'hex'))],
-        memory_size: BigInt(canister.memory().buffer.byteLength + canister.stable.byteLength),
+        // Spec: only ever true when the canister is stopped (and, here, nothing is queued to or from it).
+        ready_for_migration: canister.status === 'stopped' && !queued,
+        version: canister.version,
+        settings: { ...canister.settings, controllers: canister.controllers },
+        module_hash: canister.moduleHash === undefined ? [] : [canister.moduleHash],
+        memory_size: wasmMemory + stable + globals + binary + chunks + snapshots,
+        memory_metrics: {
+            wasm_memory_size: wasmMemory,
+            stable_memory_size: stable,
+            global_memory_size: globals,
+            wasm_binary_size: binary,
+            custom_sections_size: 0n,
+            canister_history_size: 0n,
+            wasm_chunk_store_size: chunks,
+            snapshots_size: snapshots,
+            log_memory_store_size: 0n
+        },
         cycles: canister.cycles,
+        reserved_cycles: 0n,
         idle_cycles_burned_per_day: 0n,
-        reserved_cycles: 0n
+        query_stats: { num_calls_total: 0n, num_instructions_total: 0n, request_payload_bytes_total: 0n, response_payload_bytes_total: 0n }
     };
 }
 
@@ -189,7 +321,7 @@ function applyHook(subnet: Subnet, canister: Canister, outcome: Outcome): void {
     for (const line of outcome.state.debugLog) subnet.logs.push({ canister: canister.idText, time: subnet.time, line });
     if (outcome.trap !== undefined) {
         subnet.logs.push({ canister: canister.idText, time: subnet.time, line: `[TRAP]: ${outcome.trap}` });
-        throw new Rejection(RejectCode.CanisterError, `Error from Canister ${canister.idText}: ${outcome.trap}`);
+        throw new Rejection(RejectCode.CanisterError, trapReject(canister.idText, outcome.trap));
     }
     canister.cycles = outcome.state.balance;
     if (outcome.state.globalTimer !== undefined) canister.globalTimer = outcome.state.globalTimer;
@@ -198,17 +330,21 @@ function applyHook(subnet: Subnet, canister: Canister, outcome: Outcome): void {
 
 /**
  * install / reinstall / upgrade as one atomic step: if any hook traps or the module is refused,
- * the canister keeps its previous code and state.
+ * the canister keeps its previous code and state. The canister version is bumped before the new
+ * module's start function and init or post_upgrade run, so they see the new version (spec:
+ * "canister_post_upgrade sees the new counter value"; the replica's install.rs "Stage 1 ... bump
+ * canister version").
  */
-function install(subnet: Subnet, canister: Canister, args: InstallCodeArgs, caller: Principal): void {
+function install(subnet: Subnet, canister: Canister, modeArg: InstallMode, wasmModule: Uint8Array, arg: Uint8Array, caller: Principal): void {
     let compiled;
     try {
-        compiled = compileModule(args.wasm_module);
+        compiled = compileModule(decodeModule(wasmModule));
     } catch (e) {
+        if (e instanceof ModuleError) throw new Rejection(RejectCode.CanisterError, `Error from Canister aaaaa-aa: ${e.message}`);
         if (e instanceof EmulatorError) throw new Rejection(RejectCode.CanisterError, `Error from Canister aaaaa-aa: ${e.message}`);
         throw e;
     }
-    const mode = 'install' in args.mode ? 'install' : 'reinstall' in args.mode ? 'reinstall' : 'upgrade';
+    const mode = 'install' in modeArg ? 'install' : 'reinstall' in modeArg ? 'reinstall' : 'upgrade';
     if (mode === 'install' && canister.installed !== undefined) {
         throw new Rejection(
             RejectCode.CanisterError,
@@ -219,15 +355,17 @@ function install(subnet: Subnet, canister: Canister, args: InstallCodeArgs, call
         throw new Rejection(RejectCode.CanisterError, `Canister ${canister.idText} has no Wasm module to upgrade`);
     }
     const saved = canister.saveForInstall();
+    const version = canister.version;
     try {
         if (mode === 'upgrade') {
-            const options = 'upgrade' in args.mode ? args.mode.upgrade[0] : undefined;
+            const options = 'upgrade' in modeArg ? modeArg.upgrade[0] : undefined;
             if (canister.hasExport('canister_pre_upgrade') && options?.skip_pre_upgrade[0] !== true) {
                 applyHook(subnet, canister, execute(canister, { kind: 'pre_upgrade', caller }, subnet.time));
             }
         } else {
             canister.stable = StableMemory.empty();
         }
+        canister.version = version + 1n;
         try {
             canister.instantiate(compiled);
         } catch (e) {
@@ -239,12 +377,65 @@ function install(subnet: Subnet, canister: Canister, args: InstallCodeArgs, call
         canister.globalTimer = 0n; // a new module starts without a timer
         const hook = mode === 'upgrade' ? 'post_upgrade' : 'init';
         if (canister.hasExport(`canister_${hook}`)) {
-            applyHook(subnet, canister, execute(canister, { kind: hook, arg: args.arg, caller }, subnet.time));
+            applyHook(subnet, canister, execute(canister, { kind: hook, arg, caller }, subnet.time));
         }
     } catch (e) {
         canister.restoreInstall(saved);
+        canister.version = version;
         throw e;
     }
+    canister.moduleHash = sha256(wasmModule);
+    canister.moduleSize = wasmModule.length;
+    canister.moduleVersion++;
+}
+
+/** A snapshot id: the canister's 8-byte big-endian snapshot counter, then its id (the replica's SnapshotId). */
+function snapshotId(canister: Canister): Uint8Array {
+    const local = new Uint8Array(8);
+    new DataView(local.buffer).setBigUint64(0, canister.nextSnapshotId++);
+    return new Uint8Array([...local, ...canister.id.toUint8Array()]);
+}
+
+function snapshotOf(canister: Canister, id: Uint8Array) {
+    const snapshot = canister.snapshots.get(hex(id));
+    if (snapshot === undefined) {
+        throw new Rejection(RejectCode.DestinationInvalid, `Could not find the snapshot ID ${hex(id)} for canister ${canister.idText}.`);
+    }
+    return snapshot;
+}
+
+function describeSnapshot(s: { id: Uint8Array; takenAt: bigint; size: bigint }): Snapshot {
+    return { id: s.id, taken_at_timestamp: s.takenAt, total_size: s.size };
+}
+
+/**
+ * Takes a snapshot (spec: wasm memory, stable memory, certified variables, chunk store, module).
+ * At most MAX_SNAPSHOTS, unless one is replaced; it does not change the canister version.
+ */
+function takeSnapshot(subnet: Subnet, canister: Canister, args: TakeSnapshotArgs): Snapshot {
+    if (canister.installed === undefined) throw new Rejection(RejectCode.CanisterReject, `Canister ${canister.idText} has no Wasm module to take a snapshot of.`);
+    const replace = args.replace_snapshot[0];
+    if (replace !== undefined) snapshotOf(canister, replace);
+    else if (canister.snapshots.size >= MAX_SNAPSHOTS) {
+        throw new Rejection(RejectCode.CanisterReject, `Canister ${canister.idText} has reached the maximum number of snapshots allowed: ${MAX_SNAPSHOTS}.`);
+    }
+    const state = canister.captureState();
+    const size = BigInt(canister.memory().buffer.byteLength + canister.stable.byteLength + canister.chunkStore.size + canister.moduleSize);
+    const id = snapshotId(canister);
+    if (replace !== undefined) canister.snapshots.delete(hex(replace));
+    canister.snapshots.set(hex(id), { id, takenAt: subnet.time, state, size });
+    if (args.uninstall_code?.[0] === true) {
+        canister.uninstall();
+        canister.moduleHash = undefined;
+        canister.moduleSize = 0;
+    }
+    return { id, taken_at_timestamp: subnet.time, total_size: size };
+}
+
+/** Loads a snapshot: module, memories, certified data and chunk store come back; the version goes up by one. */
+function loadSnapshot(canister: Canister, id: Uint8Array): void {
+    const snapshot = snapshotOf(canister, id);
+    canister.loadState(snapshot.state);
     canister.moduleVersion++;
     canister.version++;
 }

@@ -2,6 +2,8 @@ import { Principal } from '@dfinity/principal';
 
 import { SystemApiProfile } from '../../spec/system_api';
 import { ExecutionState } from '../execution/execution_state';
+import { ChunkStore } from '../management/chunk_store';
+import { defaultSettings, SettingsState } from '../management/settings';
 import { buildIc0, CanisterView, SubnetView } from '../system_api';
 import { CanisterStatusName } from '../system_api/env';
 import { CallContext } from './messages';
@@ -31,6 +33,17 @@ export interface SavedInstall {
     readonly certifiedData: Uint8Array;
 }
 
+/** Everything a canister snapshot holds (spec: wasm memory, stable memory, certified data, chunk store, module). */
+export interface CanisterState {
+    readonly compiled: CompiledModule | undefined;
+    readonly memory: Snapshot | undefined;
+    readonly stable: StableMemory;
+    readonly certifiedData: Uint8Array;
+    readonly chunkStore: ChunkStore;
+    readonly moduleHash: Uint8Array | undefined;
+    readonly moduleSize: number;
+}
+
 /** A stop_canister call waiting for the canister to stop. */
 export interface PendingStop {
     /** Virtual time after which the system gives the request up (the canister stays Stopping). */
@@ -58,6 +71,14 @@ export class Canister implements CanisterView {
     /** Increases with every install, reinstall and upgrade. */
     moduleVersion = 0;
     readonly callContexts = new Map<number, CallContext>();
+    settings: SettingsState = defaultSettings();
+    chunkStore = new ChunkStore();
+    /** Snapshots by hex id, and the next snapshot's local id (spec: take_canister_snapshot). */
+    readonly snapshots = new Map<string, { readonly id: Uint8Array; readonly takenAt: bigint; readonly state: CanisterState; readonly size: bigint }>();
+    nextSnapshotId = 0n;
+    /** SHA-256 of the module as installed (compressed if it came gzipped), and its size. */
+    moduleHash: Uint8Array | undefined;
+    moduleSize = 0;
     /** stop_canister calls to answer once the canister is stopped, each until its time runs out. */
     pendingStops: PendingStop[] = [];
     /** The execution under way, if any: the System API reads it. */
@@ -105,6 +126,30 @@ export class Canister implements CanisterView {
 
     uninstall(): void {
         this.code = undefined;
+    }
+
+    /** A copy of everything a snapshot holds (stable memory and chunks are shared copy-on-write). */
+    captureState(): CanisterState {
+        return {
+            compiled: this.code?.compiled,
+            memory: this.code === undefined ? undefined : this.snapshot(),
+            stable: this.stable.snapshot(),
+            certifiedData: this.certifiedData,
+            chunkStore: this.chunkStore.copy(),
+            moduleHash: this.moduleHash,
+            moduleSize: this.moduleSize
+        };
+    }
+
+    /** Puts a captured state back: the module (a fresh instance, its start function not run), memories, chunks. */
+    loadState(state: CanisterState): void {
+        this.code = state.compiled === undefined ? undefined : this.newInstance(state.compiled);
+        if (state.memory !== undefined) this.restore(state.memory);
+        this.stable = state.stable.snapshot();
+        this.certifiedData = state.certifiedData;
+        this.chunkStore = state.chunkStore.copy();
+        this.moduleHash = state.moduleHash;
+        this.moduleSize = state.moduleSize;
     }
 
     /** Everything an install_code may change, to put back if it fails. */

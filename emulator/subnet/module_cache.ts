@@ -19,12 +19,8 @@ export interface CompiledModule {
 
 const cache = new Map<string, CompiledModule>();
 
-const GZIP_MAGIC = [0x1f, 0x8b];
-
+/** Instruments and compiles a wasm module (already decompressed: see management/wasm_module.ts). */
 export function compileModule(wasm: Uint8Array): CompiledModule {
-    if (GZIP_MAGIC.every((b, i) => wasm[i] === b)) {
-        throw new EmulatorError('the module is gzip-compressed; pass the uncompressed wasm');
-    }
     const hash = createHash('sha256').update(wasm).digest('hex');
     const cached = cache.get(hash);
     if (cached !== undefined) return cached;

@@ -3,6 +3,7 @@ import { Principal } from '@dfinity/principal';
 import { RejectCode } from '../errors';
 import { MANAGEMENT_CANISTER } from '../ids';
 import { Entry, execute, Outcome } from '../execution/executor';
+import { didNotReply, NO_RESPONSE, trapReject } from '../execution/user_errors';
 import { Model } from '../trace';
 import { Canister } from './canister';
 import { CallContext, Callback, Deadline, deadlinePassed, IngressMessage, isBestEffort, RequestMessage, Response, ResponseMessage } from './messages';
@@ -348,7 +349,8 @@ function respond(subnet: Subnet, canister: Canister, ctx: CallContext, response:
  */
 function finishContext(subnet: Subnet, canister: Canister, ctx: CallContext, trap: string | undefined): void {
     if (!ctx.responded && ctx.outstandingCallbacks === 0) {
-        const message = trap === undefined ? `Canister ${canister.idText} did not reply to the call` : `Error from Canister ${canister.idText}: ${trap}`;
+        const message =
+            trap !== undefined ? trapReject(canister.idText, trap) : ctx.origin.kind === 'canister' ? NO_RESPONSE : didNotReply(canister.idText);
         respond(subnet, canister, ctx, Subnet.reject(RejectCode.CanisterError, message));
     }
     if (ctx.responded && ctx.outstandingCallbacks === 0) canister.callContexts.delete(ctx.id);

@@ -39,6 +39,7 @@ const IMPORTS: Record<string, string> = {
     global_timer_set: '(param i64) (result i64)',
     accept_message: '',
     time: '(result i64)',
+    canister_version: '(result i64)',
     trap: '(param i32 i32)',
     debug_print: '(param i32 i32)'
 };
@@ -285,6 +286,23 @@ export function timerModule(): Uint8Array {
   (func (export "canister_update cancel") (call $reply_i64 (call $global_timer_set (i64.const 0))))
   (func (export "canister_query fired") (call $reply_i64 (global.get $fired)))
   (func (export "canister_query fired_at") (call $reply_i64 (global.get $at)))`);
+}
+
+/**
+ * Records the canister_version its init and post_upgrade see (`seen`), and reads it now (`now`).
+ * `counter` is a heap value `bump` increments, to tell one state from another.
+ */
+export function versionModule(): Uint8Array {
+    return module(`
+  (global $seen (mut i64) (i64.const -1))
+  (func (export "canister_init") (global.set $seen (call $canister_version)))
+  (func (export "canister_post_upgrade") (global.set $seen (call $canister_version)))
+  (func (export "canister_query seen") (call $reply_i64 (global.get $seen)))
+  (func (export "canister_query now") (call $reply_i64 (call $canister_version)))
+  (func (export "canister_update bump")
+    (i64.store (i32.const 500) (i64.add (i64.load (i32.const 500)) (i64.const 1)))
+    (call $reply_bytes (i32.const 0) (i32.const 0)))
+  (func (export "canister_query counter") (call $reply_i64 (i64.load (i32.const 500))))`);
 }
 
 /** System API calls made where the spec does not allow them. */

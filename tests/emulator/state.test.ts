@@ -37,7 +37,8 @@ describe('a trap rolls back the message', () => {
         await expect(em.updateCall(id, 'grow_then_trap', EMPTY)).rejects.toBeInstanceOf(CallRejectedError);
         expect(readI64(await em.updateCall(id, 'pages', EMPTY))).toBe(pages);
         expect(await read()).toEqual({ global: 0n, heap: 0n, stable: 0n });
-        expect((await em.canisterStatus({ canisterId: id })).memorySize).toBe(pages * 65_536n + 65_536n);
+        const { memory_metrics } = (await em.canisterStatus({ canisterId: id })).record;
+        expect(memory_metrics).toMatchObject({ wasm_memory_size: pages * 65_536n, stable_memory_size: 65_536n });
     });
 });
 
