@@ -5,6 +5,8 @@ import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 
 import { ProfileName, PROFILES } from '../spec/system_api';
+import { GENERATIONS } from './generations';
+import { Limits } from './system_api';
 import { CallTransport, DeferredActor, makeActor, makeDeferredActor } from './actor';
 import { CallRejectedError, EmulatorError, RejectCode } from './errors';
 import { execute } from './execution/executor';
@@ -14,7 +16,9 @@ import {
     CanisterIdRecord,
     CanisterSettings,
     CanisterStatusResult,
+    ChunkHash,
     DeleteSnapshotArgs,
+    InstallChunkedCodeArgs,
     InstallCodeArgs,
     InstallMode,
     LoadSnapshotArgs,
@@ -22,8 +26,10 @@ import {
     Snapshot,
     TakeSnapshotArgs,
     TopUpArgs,
-    UpdateSettingsArgs
+    UpdateSettingsArgs,
+    UploadChunkArgs
 } from './management/candid';
+import { CHUNK_SIZE } from './management/chunk_store';
 import { Management } from './management/management';
 import { noSettings } from './management/settings';
 import { decodeModule, ModuleError } from './management/wasm_module';
@@ -43,12 +49,34 @@ import { TraceEntry } from './trace';
 const MAX_STABLE_PAGES = BigInt((500 * 2 ** 30) / WASM_PAGE);
 
 export interface EmulatorOptions {
-    /** System API the subnet offers (default: the current spec); 'dfx-0.24.1-beta.1' refuses newer imports. */
+    /**
+     * The replica generation (default 'current', today's): its System API and its rules
+     * (generations.ts). 'dfx-0.24.1-beta.1' refuses newer imports and loses the cycles of
+     * best-effort calls the caller stopped waiting for, as that October 2024 replica did.
+     */
     profile?: ProfileName;
     /** Virtual time one round adds (default 1000 ms). */
     roundStepMs?: number;
-    /** Most messages executed per round (default 1000). */
-    maxMessagesPerRound?: number;
+    /**
+     * Messages between canisters execute within the round that produced them, as the replica's
+     * inner rounds run them (default true); false: one hop per round.
+     */
+    innerRounds?: boolean;
+    /** Instructions a round may use (default 4,000,000,000, the replica's MAX_INSTRUCTIONS_PER_ROUND). */
+    instructionsPerRound?: bigint;
+    /** Calls one canister may have outstanding to another (default 500, the replica's DEFAULT_QUEUE_CAPACITY). */
+    queueCapacity?: number;
+    /**
+     * Instructions one message may use, by entry point (defaults: update 40 B, query 5 B, install
+     * 300 B, inspect 200 M). Past it, the message traps with the replica's message.
+     */
+    instructionLimits?: Partial<Limits['instructions']>;
+    /**
+     * Count instructions by instrumenting each module at install, as the replica does (default
+     * true). false leaves modules as they are, with no instruction limit: only for measuring what
+     * metering costs.
+     */
+    metering?: boolean;
     /** Seed of every random choice: raw_rand, fault injection (default 0). */
     seed?: number;
     /** Virtual time at start (default 2025-01-01T00:00:00Z). */
@@ -79,6 +107,27 @@ interface CallOptions {
 }
 
 const DEFAULT_CYCLES = 100_000_000_000_000n;
+const B = 1_000_000_000n;
+const MiB = 1024 * 1024;
+
+/** MAX_INSTRUCTIONS_PER_ROUND, 4 B (dfinity/ic, rs/config/src/subnet_config.rs, application subnets). */
+const MAX_INSTRUCTIONS_PER_ROUND = 4n * B;
+/** DEFAULT_QUEUE_CAPACITY (rs/replicated_state/src/canister_state/queues.rs). */
+const DEFAULT_QUEUE_CAPACITY = 500;
+
+/** An application subnet's limits, from the replica. */
+const DEFAULT_LIMITS: Limits = {
+    // MAX_INSTRUCTIONS_PER_MESSAGE, MAX_INSTRUCTIONS_PER_QUERY_MESSAGE, MAX_INSTRUCTIONS_PER_INSTALL_CODE
+    // (rs/config/src/subnet_config.rs), MAX_INSTRUCTIONS_FOR_MESSAGE_ACCEPTANCE_CALLS (execution_environment.rs)
+    instructions: { update: 40n * B, query: 5n * B, install: 300n * B, inspect: 200_000_000n },
+    // MAX_INGRESS_BYTES_PER_MESSAGE_APP_SUBNET (rs/limits/src/lib.rs)
+    ingressBytes: 2 * MiB,
+    // MAX_INTER_CANISTER_PAYLOAD_IN_BYTES x MULTIPLIER_MAX_SIZE_LOCAL_SUBNET (rs/types/types/src/messages.rs, system API)
+    requestBytes: 10 * MiB,
+    replyBytes: 2 * MiB,
+    // MAX_NON_REPLICATED_QUERY_REPLY_SIZE (system API)
+    queryReplyBytes: 3 * MiB
+};
 
 /**
  * An in-process IC subnet that runs real canister wasm under virtual time. Its API follows
@@ -94,10 +143,16 @@ export class Emulator {
 
     private constructor(private readonly options: EmulatorOptions) {
         const fees = { callBase: options.fees?.callBase ?? 0n, callPerByte: options.fees?.callPerByte ?? 0n };
+        const profile = options.profile ?? 'current';
         this.subnet = new Subnet({
-            profile: PROFILES[options.profile ?? 'current'],
+            profile: PROFILES[profile],
+            rules: GENERATIONS[profile],
             roundStepNs: BigInt(Math.round((options.roundStepMs ?? 1_000) * 1e6)),
-            maxMessagesPerRound: options.maxMessagesPerRound ?? 1_000,
+            innerRounds: options.innerRounds ?? true,
+            instructionsPerRound: options.instructionsPerRound ?? MAX_INSTRUCTIONS_PER_ROUND,
+            queueCapacity: options.queueCapacity ?? DEFAULT_QUEUE_CAPACITY,
+            metering: options.metering ?? true,
+            limits: { ...DEFAULT_LIMITS, instructions: { ...DEFAULT_LIMITS.instructions, ...options.instructionLimits } },
             seed: options.seed ?? 0,
             startTimeNs: BigInt((options.startTime ?? new Date('2025-01-01T00:00:00Z')).getTime()) * 1_000_000n,
             maxCallTimeoutSeconds: 300,
@@ -114,6 +169,11 @@ export class Emulator {
         const profile = options.profile ?? 'current';
         if (!(profile in PROFILES)) throw new EmulatorError(`unknown System API profile '${profile}'`);
         return new Emulator(options);
+    }
+
+    /** The replica generation this emulator models (its profile). */
+    get profile(): ProfileName {
+        return this.options.profile ?? 'current';
     }
 
     /** A deterministic principal for a named test identity. */
@@ -329,9 +389,22 @@ export class Emulator {
         return this.subnet.faults;
     }
 
-    /** The canister executes nothing (no messages, no timers) for the next `rounds` rounds. */
+    /**
+     * The canister executes nothing (no messages, no timers) for the next `rounds` rounds:
+     * messages to it wait in its input queue, where best-effort ones may expire (their callers
+     * get SYS_UNKNOWN). See {@link congest} for messages that never reach it.
+     */
     makeUnresponsive(canisterId: Principal, rounds: number): void {
         this.requireCanister(canisterId).unresponsiveUntilRound = this.subnet.round + rounds;
+    }
+
+    /**
+     * Requests to the canister are not inducted for the next `rounds` rounds, as behind a
+     * congested stream: they wait in their senders' output queues, where a best-effort one whose
+     * deadline passes is answered SYS_TRANSIENT "Request timed out." with its cycles refunded.
+     */
+    congest(canisterId: Principal, rounds: number): void {
+        this.requireCanister(canisterId).congestedUntilRound = this.subnet.round + rounds;
     }
 
     trace(): readonly TraceEntry[] {
@@ -344,8 +417,8 @@ export class Emulator {
     }
 
     /** Compiles a module ahead of installs (modules are compiled once and shared). */
-    static precompile(wasm: Uint8Array): void {
-        compileModule(decodeModule(wasm));
+    static precompile(wasm: Uint8Array, metering = true): void {
+        compileModule(decodeModule(wasm), metering);
     }
 
     // ---- internals ----------------------------------------------------------------------------
@@ -366,7 +439,14 @@ export class Emulator {
     }
 
     private submitRaw<T>(canisterId: Principal, method: string, arg: Uint8Array, options: CallOptions, decode: (reply: Uint8Array) => T): PendingCall<T> {
-        const id = submitIngress(this.subnet, options.sender ?? this.defaultSender, canisterId, method, arg);
+        const size = new TextEncoder().encode(method).length + arg.length;
+        if (size > this.subnet.limits.ingressBytes) {
+            // The replica's HTTP endpoint answers 413 with this text (rs/http_endpoints/public/src/call.rs).
+            throw new EmulatorError(`Request to ${canisterId.toText()}:${method} is too large. Message byte size ${size} is larger than the max allowed ${this.subnet.limits.ingressBytes}.`);
+        }
+        const sender = options.sender ?? this.defaultSender;
+        this.inspectIngress(canisterId, method, arg, sender);
+        const id = submitIngress(this.subnet, sender, canisterId, method, arg);
         const poll = (): Response | undefined => {
             const status = this.subnet.ingress.get(id);
             return status?.state === 'done' ? status.response : undefined;
@@ -378,6 +458,22 @@ export class Emulator {
         return new PendingCall(method, poll, run, decode);
     }
 
+    /**
+     * A canister that exports canister_inspect_message decides whether to accept an ingress
+     * message before it enters the subnet (spec: "Ingress message inspection"); its state
+     * changes are discarded. Refused: CANISTER_REJECT, as the replica's CanisterRejectedMessage.
+     */
+    private inspectIngress(canisterId: Principal, method: string, arg: Uint8Array, sender: Principal): void {
+        const canister = this.subnet.canister(canisterId);
+        if (canister === undefined || canister.status !== 'running' || !canister.hasExport('canister_inspect_message')) return;
+        const outcome = execute(canister, { kind: 'inspect', method, arg, caller: sender }, this.subnet.time);
+        if (outcome.trap === undefined && outcome.state.messageAccepted) return;
+        // A refusal is IC0406, CANISTER_REJECT; a trap keeps its own code, CANISTER_ERROR
+        // (execution_environment.rs, execute_inspect_message; the texts as PocketIC reports them).
+        if (outcome.trap === undefined) throw new CallRejectedError(RejectCode.CanisterReject, `Error from Canister ${canister.idText}: Canister rejected the message`, method);
+        throw new CallRejectedError(RejectCode.CanisterError, trapReject(canister.idText, outcome.trap), method);
+    }
+
     private async management(method: string, types: IDL.Type[], values: unknown[], options: CallOptions, ret: IDL.Type[] = []): Promise<unknown> {
         const arg = new Uint8Array(IDL.encode(types, values));
         const reply = await this.submitRaw(MANAGEMENT_CANISTER, method, arg, options, (r) => r).wait(10);
@@ -387,19 +483,38 @@ export class Emulator {
     private async install(mode: InstallMode, options: { canisterId: Principal; wasm: Uint8Array; arg?: Uint8Array; sender?: Principal }): Promise<void> {
         this.requireCanister(options.canisterId);
         try {
-            compileModule(decodeModule(options.wasm)); // malformed wasm: a clear error before any message
+            compileModule(decodeModule(options.wasm), this.subnet.config.metering); // malformed wasm: a clear error before any message
         } catch (e) {
             if (e instanceof ModuleError) throw new EmulatorError(e.message);
             throw e;
         }
-        const args: InstallCodeArgs = {
+        const arg = options.arg ?? new Uint8Array(IDL.encode([], []));
+        if (options.wasm.length + arg.length + 1_024 <= this.subnet.limits.ingressBytes) {
+            const args: InstallCodeArgs = { mode, canister_id: options.canisterId, wasm_module: options.wasm, arg, sender_canister_version: [] };
+            await this.management('install_code', [InstallCodeArgs], [args], options);
+            return;
+        }
+        // Too large for one message: through the chunk store, as icp-cli and dfx install large modules.
+        await this.management('clear_chunk_store', [CanisterIdRecord], [{ canister_id: options.canisterId }], options);
+        const hashes: ChunkHash[] = [];
+        for (let at = 0; at < options.wasm.length; at += CHUNK_SIZE) {
+            const chunk = options.wasm.subarray(at, at + CHUNK_SIZE);
+            hashes.push((await this.management('upload_chunk', [UploadChunkArgs], [{ canister_id: options.canisterId, chunk }], options, [ChunkHash])) as ChunkHash);
+        }
+        const args: InstallChunkedCodeArgs = {
             mode,
-            canister_id: options.canisterId,
-            wasm_module: options.wasm,
-            arg: options.arg ?? new Uint8Array(IDL.encode([], [])),
+            target_canister: options.canisterId,
+            store_canister: [],
+            chunk_hashes_list: hashes,
+            wasm_module_hash: new Uint8Array(createHash('sha256').update(options.wasm).digest()),
+            arg,
             sender_canister_version: []
         };
-        await this.management('install_code', [InstallCodeArgs], [args], options);
+        try {
+            await this.management('install_chunked_code', [InstallChunkedCodeArgs], [args], options);
+        } finally {
+            await this.management('clear_chunk_store', [CanisterIdRecord], [{ canister_id: options.canisterId }], options);
+        }
     }
 
     private flushLogs(): void {

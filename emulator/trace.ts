@@ -10,7 +10,12 @@ export type TraceOutcome =
     | { kind: 'expired' }
     /** Fault injection dropped the request (never delivered) or the response (never seen). */
     | { kind: 'request dropped' }
-    | { kind: 'response dropped' };
+    | { kind: 'response dropped' }
+    /**
+     * Best-effort: the request was still in the caller's output queue at its deadline; the system
+     * answered SYS_TRANSIENT "Request timed out." and refunded every attached cycle.
+     */
+    | { kind: 'timed out in queue' };
 
 /** One message and what became of it, in virtual time. */
 export interface TraceEntry {
@@ -35,7 +40,14 @@ export interface TraceEntry {
      * after a dropped request or response the outcome names the drop and this says when the caller learnt.
      */
     sysUnknownAt: bigint | undefined;
+    /** Cycles the callback saw refunded (msg_cycles_refunded). */
     refunded: bigint;
+    /**
+     * Cycles credited to the caller later, with no callback: the refund of a late response or of
+     * a dropped or expired message (the current replica; the older one lost them).
+     */
+    creditedLater: bigint;
+    creditedAt: bigint | undefined;
 }
 
 export class Trace {
@@ -66,7 +78,9 @@ export class Trace {
             lateResponseDropped: false,
             lateResponseAt: undefined,
             sysUnknownAt: undefined,
-            refunded: 0n
+            refunded: 0n,
+            creditedLater: 0n,
+            creditedAt: undefined
         };
         this.entries.push(entry);
         return entry;

@@ -72,6 +72,8 @@ export class ExecutionState {
             readonly refunded?: bigint;
             readonly responded?: boolean;
             readonly balance: bigint;
+            /** Instructions the call context's earlier executions used (ic0.performance_counter(1)). */
+            readonly contextInstructions?: bigint;
         }
     ) {
         this.alreadyResponded = init.responded ?? false;

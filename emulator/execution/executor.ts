@@ -2,6 +2,7 @@ import { Principal } from '@dfinity/principal';
 
 import { HostTrap } from '../errors';
 import { Canister } from '../subnet/canister';
+import type { Limits } from '../system_api';
 import { undoStableWrites } from '../system_api/stable';
 import { Closure, Deadline, Response } from '../subnet/messages';
 import { Context } from './contexts';
@@ -30,15 +31,21 @@ export type Entry =
           responded: boolean;
           /** Who made the call this call context serves. */
           caller: Principal;
+          /** Instructions the call context used before (ic0.performance_counter(1)). */
+          contextInstructions: bigint;
       }
-    | { kind: 'cleanup'; closure: Closure; deadline: Deadline; responded: boolean; caller: Principal; rejectCode: number }
+    | { kind: 'cleanup'; closure: Closure; deadline: Deadline; responded: boolean; caller: Principal; rejectCode: number; contextInstructions: bigint }
     /** System tasks see the management canister as their caller (spec: msg_caller). */
-    | { kind: 'timer'; caller: Principal };
+    | { kind: 'timer'; caller: Principal }
+    /** canister_inspect_message, for an ingress message before it is accepted. */
+    | { kind: 'inspect'; method: string; arg: Uint8Array; caller: Principal };
 
 export interface Outcome {
     readonly state: ExecutionState;
     /** Set when the execution trapped: everything it did was rolled back. */
     readonly trap: string | undefined;
+    /** Instructions the execution used (0 for a module compiled without metering). */
+    readonly instructions: bigint;
 }
 
 const EXPORT_PREFIX = {
@@ -58,6 +65,8 @@ export function exportName(entry: Entry): string | undefined {
             return 'canister_pre_upgrade';
         case 'timer':
             return 'canister_global_timer';
+        case 'inspect':
+            return 'canister_inspect_message';
         case 'update':
         case 'replicated_query':
         case 'query':
@@ -86,6 +95,8 @@ function contextOf(entry: Entry): Context {
             return 'C';
         case 'timer':
             return 'T';
+        case 'inspect':
+            return 'F';
     }
 }
 
@@ -121,7 +132,8 @@ function stateFor(entry: Entry, canister: Canister, time: bigint): ExecutionStat
                 deadline: entry.deadline,
                 refunded: entry.refund,
                 availableCycles: entry.availableCycles,
-                responded: entry.responded
+                responded: entry.responded,
+                contextInstructions: entry.contextInstructions
             });
         }
         case 'cleanup':
@@ -130,30 +142,85 @@ function stateFor(entry: Entry, canister: Canister, time: bigint): ExecutionStat
                 caller: entry.caller,
                 deadline: entry.deadline,
                 responded: entry.responded,
-                rejectCode: entry.rejectCode
+                rejectCode: entry.rejectCode,
+                contextInstructions: entry.contextInstructions
             });
         case 'timer':
             return new ExecutionState('T', { ...base, caller: entry.caller });
+        case 'inspect':
+            return new ExecutionState('F', { ...base, caller: entry.caller, arg: entry.arg, methodName: entry.method });
     }
 }
 
-/** Describes a trap the way the replica's reject messages do. */
+/**
+ * V8's names for wasm traps, as the replica's TrapCode displays them (dfinity/ic,
+ * rs/interfaces/src/execution_environment/errors.rs); what it has no code for is "unknown".
+ */
+const TRAP_CODES: readonly [v8: string, replica: string][] = [
+    ['unreachable', 'unreachable'],
+    ['memory access out of bounds', 'heap out of bounds'],
+    ['divide by zero', 'integer division by 0'],
+    ['remainder by zero', 'integer division by 0'],
+    ['table index is out of bounds', 'table out of bounds'],
+    ['invalid index into function table', 'table out of bounds']
+];
+
+/**
+ * Describes a trap the way the replica's HypervisorError does: "Canister trapped: <code>" for
+ * wasm traps, and "Canister violated contract: ..." for a System API call the spec forbids.
+ */
 function trapMessage(e: unknown): string {
-    if (e instanceof HostTrap) return e.message;
-    if (e instanceof WebAssembly.RuntimeError) return `Canister trapped: ${e.message}`;
-    if (e instanceof RangeError) return `Canister trapped: stack overflow (${e.message})`;
+    if (e instanceof HostTrap) return e.message.startsWith('Canister ') ? e.message : `Canister violated contract: ${e.message}`;
+    if (e instanceof WebAssembly.RuntimeError) {
+        const code = TRAP_CODES.find(([v8]) => e.message.startsWith(v8))?.[1] ?? 'unknown';
+        return `Canister trapped: ${code}`;
+    }
+    if (e instanceof RangeError) return 'Canister trapped: stack overflow';
     return `Canister trapped: ${e instanceof Error ? e.message : String(e)}`;
+}
+
+/**
+ * The instructions one execution of `entry` may use (the replica's defaults: 40 B for updates,
+ * callbacks and timers, 5 B for queries, replicated or not, 200 M for inspect_message, 300 B
+ * for an install's hooks together; subnet_config.rs and execution_environment.rs in dfinity/ic
+ * rs/config). A callback's share is set by its caller (delivery.ts).
+ */
+export function instructionLimit(entry: Entry, limits: Limits): bigint {
+    switch (entry.kind) {
+        case 'init':
+        case 'post_upgrade':
+        case 'pre_upgrade':
+            return limits.instructions.install;
+        // A query method runs with the query limit even when called as an update (replicated);
+        // execution_environment.rs, the WasmMethod::Query branch.
+        case 'query':
+        case 'replicated_query':
+            return limits.instructions.query;
+        case 'inspect':
+            return limits.instructions.inspect;
+        default:
+            return limits.instructions.update;
+    }
+}
+
+export interface ExecuteOptions {
+    /** Fault injection: an execution that finished traps with this message instead. */
+    readonly trapAtEnd?: string;
+    /** Instructions this execution may use, when less than its entry point's limit (a shared budget). */
+    readonly limit?: bigint;
 }
 
 /**
  * Runs one message execution atomically: on a trap the canister's heap, globals and stable
  * memory return to what they were, and the returned state's effects must be discarded.
- * A non-replicated query's changes are always discarded. `trapAtEnd` (fault injection) makes an
- * execution that finished trap with that message, as one that ran out of instructions would.
+ * A non-replicated query's changes are always discarded. The execution is metered: past its
+ * instruction limit it traps with the replica's message, everything it did undone.
  */
-export function execute(canister: Canister, entry: Entry, time: bigint, trapAtEnd?: string): Outcome {
+export function execute(canister: Canister, entry: Entry, time: bigint, options: ExecuteOptions = {}): Outcome {
     const state = stateFor(entry, canister, time);
     const snapshot = canister.snapshot(true);
+    const reportedLimit = instructionLimit(entry, canister.limits);
+    canister.startMeter(options.limit ?? reportedLimit, reportedLimit);
     canister.current = state;
     let trap: string | undefined;
     try {
@@ -164,16 +231,18 @@ export function execute(canister: Canister, entry: Entry, time: bigint, trapAtEn
             state.spent -= state.call.cycles; // an unperformed call is discarded with its cycles
             state.call = undefined;
         }
-        if (trapAtEnd !== undefined) throw new HostTrap(trapAtEnd);
+        if (options.trapAtEnd !== undefined) throw new HostTrap(options.trapAtEnd);
     } catch (e) {
-        trap = trapMessage(e);
+        trap = canister.outOfInstructions() ? canister.limitExceeded() : trapMessage(e);
     } finally {
         canister.current = undefined;
     }
-    const discard = entry.kind === 'query' || entry.kind === 'replicated_query';
+    // Read before a restore, which may replace the instance and its counter.
+    const instructions = canister.instructionsUsed();
+    const discard = entry.kind === 'query' || entry.kind === 'replicated_query' || entry.kind === 'inspect';
     if (trap !== undefined || discard) {
         canister.restore(snapshot);
         undoStableWrites(canister, state);
     }
-    return { state, trap };
+    return { state, trap, instructions };
 }

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 
-import { EmulatorError, RejectCode } from '../errors';
+import { EmulatorError, HostTrap, RejectCode } from '../errors';
 import { execute, Outcome } from '../execution/executor';
 import { trapReject } from '../execution/user_errors';
 import { ImportError } from '../system_api';
@@ -11,7 +11,7 @@ import { Canister } from '../subnet/canister';
 import { Response } from '../subnet/messages';
 import { compileModule } from '../subnet/module_cache';
 import { StableMemory } from '../subnet/stable_memory';
-import { completeStopIfDone } from '../subnet/scheduler';
+import { completeStopIfDone } from '../subnet/commit';
 import { ManagementHandler, Subnet } from '../subnet/subnet';
 import {
     CanisterIdRecord,
@@ -198,10 +198,14 @@ export class Management implements ManagementHandler {
                 return done();
             }
             case 'raw_rand':
+                // Answered in the next round, from that round's randomness (the replica postpones
+                // raw_rand requests: scheduler.rs, raw_rand_contexts).
                 onlyCanisters(subnet, caller, method);
-                return done(reply([IDL.Vec(IDL.Nat8)], [subnet.prng.bytes(32)]));
+                subnet.postponed.push(() => done(reply([IDL.Vec(IDL.Nat8)], [subnet.prng.bytes(32)])));
+                return;
             default:
-                throw new Rejection(RejectCode.DestinationInvalid, `Management canister has no method '${method}'`);
+                // IC0536, CANISTER_ERROR (ic_error_types, CanisterMethodNotFound).
+                throw new Rejection(RejectCode.CanisterError, `Management canister has no method '${method}'`);
         }
     }
 }
@@ -213,7 +217,7 @@ function onlyCanisters(subnet: Subnet, caller: Principal, method: string): void 
 
 function create(subnet: Subnet, settings: CanisterSettings | undefined, caller: Principal, cycles: bigint): Canister {
     const invalid = settings === undefined ? undefined : invalidSettings(settings);
-    if (invalid !== undefined) throw new Rejection(RejectCode.CanisterReject, invalid);
+    if (invalid !== undefined) throw new Rejection(RejectCode.CanisterError, invalid);
     const canister = subnet.createCanister(settings?.controllers[0] ?? [caller], cycles);
     if (settings !== undefined) canister.settings = applySettings(canister.settings, settings);
     return canister;
@@ -221,7 +225,7 @@ function create(subnet: Subnet, settings: CanisterSettings | undefined, caller: 
 
 function updateSettings(canister: Canister, settings: CanisterSettings): void {
     const invalid = invalidSettings(settings);
-    if (invalid !== undefined) throw new Rejection(RejectCode.CanisterReject, invalid);
+    if (invalid !== undefined) throw new Rejection(RejectCode.CanisterError, invalid);
     if (settings.controllers[0] !== undefined) canister.controllers = settings.controllers[0];
     canister.settings = applySettings(canister.settings, settings);
 }
@@ -257,7 +261,8 @@ function chunkStoreCall<T>(run: () => T): T {
     try {
         return run();
     } catch (e) {
-        if (e instanceof ChunkStoreError) throw new Rejection(RejectCode.CanisterReject, `Error from Wasm chunk store: ${e.message}`);
+        // CanisterManagerError::WasmChunkStoreError, IC0504 (CANISTER_ERROR).
+        if (e instanceof ChunkStoreError) throw new Rejection(RejectCode.CanisterError, `Error from Wasm chunk store: ${e.message}.`);
         throw e;
     }
 }
@@ -266,7 +271,7 @@ function chunkStoreCall<T>(run: () => T): T {
 function assembleChunks(store: Canister, args: InstallChunkedCodeArgs): Uint8Array {
     const chunks = args.chunk_hashes_list.map(({ hash }) => {
         const chunk = store.chunkStore.get(hash);
-        if (chunk === undefined) throw new Rejection(RejectCode.CanisterReject, `Error from Wasm chunk store: chunk ${hex(hash)} is not in the chunk store of ${store.idText}`);
+        if (chunk === undefined) throw new Rejection(RejectCode.CanisterError, `Error from Wasm chunk store: chunk ${hex(hash)} is not in the chunk store of ${store.idText}.`);
         return chunk;
     });
     const wasm = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
@@ -338,10 +343,12 @@ function applyHook(subnet: Subnet, canister: Canister, outcome: Outcome): void {
 function install(subnet: Subnet, canister: Canister, modeArg: InstallMode, wasmModule: Uint8Array, arg: Uint8Array, caller: Principal): void {
     let compiled;
     try {
-        compiled = compileModule(decodeModule(wasmModule));
+        compiled = compileModule(decodeModule(wasmModule), subnet.config.metering);
     } catch (e) {
-        if (e instanceof ModuleError) throw new Rejection(RejectCode.CanisterError, `Error from Canister aaaaa-aa: ${e.message}`);
-        if (e instanceof EmulatorError) throw new Rejection(RejectCode.CanisterError, `Error from Canister aaaaa-aa: ${e.message}`);
+        // The replica names the target canister (CanisterManagerError::Hypervisor, InvalidWasm).
+        if (e instanceof ModuleError || e instanceof EmulatorError) {
+            throw new Rejection(RejectCode.CanisterError, `Error from Canister ${canister.idText}: Canister's Wasm module is not valid: ${e.message}`);
+        }
         throw e;
     }
     const mode = 'install' in modeArg ? 'install' : 'reinstall' in modeArg ? 'reinstall' : 'upgrade';
@@ -356,20 +363,26 @@ function install(subnet: Subnet, canister: Canister, modeArg: InstallMode, wasmM
     }
     const saved = canister.saveForInstall();
     const version = canister.version;
+    // pre_upgrade, the start function and init or post_upgrade share one budget (MAX_INSTRUCTIONS_PER_INSTALL_CODE).
+    const budget = subnet.limits.instructions.install;
+    let used = 0n;
     try {
         if (mode === 'upgrade') {
             const options = 'upgrade' in modeArg ? modeArg.upgrade[0] : undefined;
             if (canister.hasExport('canister_pre_upgrade') && options?.skip_pre_upgrade[0] !== true) {
-                applyHook(subnet, canister, execute(canister, { kind: 'pre_upgrade', caller }, subnet.time));
+                const outcome = execute(canister, { kind: 'pre_upgrade', caller }, subnet.time);
+                applyHook(subnet, canister, outcome);
+                used += outcome.instructions;
             }
         } else {
             canister.stable = StableMemory.empty();
         }
         canister.version = version + 1n;
         try {
-            canister.instantiate(compiled);
+            used += canister.instantiate(compiled, budget - used, budget);
         } catch (e) {
-            if (e instanceof ImportError) throw new Rejection(RejectCode.CanisterError, e.message);
+            if (e instanceof ImportError) throw new Rejection(RejectCode.CanisterError, `Error from Canister ${canister.idText}: Canister's Wasm module is not valid: ${e.message}`);
+            if (e instanceof HostTrap) throw new Rejection(RejectCode.CanisterError, trapReject(canister.idText, e.message));
             throw new Rejection(RejectCode.CanisterError, `Error from Canister ${canister.idText}: instantiation failed: ${(e as Error).message}`);
         } finally {
             for (const line of canister.startLog.splice(0)) subnet.logs.push({ canister: canister.idText, time: subnet.time, line });
@@ -377,7 +390,7 @@ function install(subnet: Subnet, canister: Canister, modeArg: InstallMode, wasmM
         canister.globalTimer = 0n; // a new module starts without a timer
         const hook = mode === 'upgrade' ? 'post_upgrade' : 'init';
         if (canister.hasExport(`canister_${hook}`)) {
-            applyHook(subnet, canister, execute(canister, { kind: hook, arg, caller }, subnet.time));
+            applyHook(subnet, canister, execute(canister, { kind: hook, arg, caller }, subnet.time, { limit: budget - used }));
         }
     } catch (e) {
         canister.restoreInstall(saved);

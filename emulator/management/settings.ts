@@ -58,14 +58,14 @@ export function noSettings(controllers?: Principal[]): Required<CanisterSettings
 export function invalidSettings(update: CanisterSettings): string | undefined {
     const controllers = update.controllers[0];
     if (controllers !== undefined && controllers.length > MAX_CONTROLLERS) {
-        return `Invalid settings: 'controllers' length exceeds maximum size allowed of ${MAX_CONTROLLERS}.`;
+        return `Could not validate the settings: 'controllers' length exceeds maximum size allowed of ${MAX_CONTROLLERS}.`;
     }
-    if ((update.compute_allocation?.[0] ?? 0n) > 100n) return 'Invalid settings: compute_allocation must be between 0 and 100.';
+    if ((update.compute_allocation?.[0] ?? 0n) > 100n) return 'Could not validate the settings: compute_allocation must be between 0 and 100.';
     const vars = update.environment_variables?.[0];
     if (vars !== undefined) {
-        if (vars.length > MAX_ENVIRONMENT_VARIABLES) return `Invalid settings: too many environment variables: ${vars.length} (at most ${MAX_ENVIRONMENT_VARIABLES}).`;
+        if (vars.length > MAX_ENVIRONMENT_VARIABLES) return `Could not validate the settings: too many environment variables: ${vars.length} (at most ${MAX_ENVIRONMENT_VARIABLES}).`;
         const long = vars.find((v) => Buffer.byteLength(v.name) > MAX_ENVIRONMENT_VARIABLE_BYTES || Buffer.byteLength(v.value) > MAX_ENVIRONMENT_VARIABLE_BYTES);
-        if (long !== undefined) return `Invalid settings: environment variable names and values are at most ${MAX_ENVIRONMENT_VARIABLE_BYTES} bytes.`;
+        if (long !== undefined) return `Could not validate the settings: environment variable names and values are at most ${MAX_ENVIRONMENT_VARIABLE_BYTES} bytes.`;
     }
     return undefined;
 }

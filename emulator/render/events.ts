@@ -149,6 +149,12 @@ function responseEvents(e: TraceEntry, caller: string): { events: DiagramEvent[]
         const reject = { ...message(e, 'reject', at, PHASE.response, from, caller, lines), note: o.message };
         return { events: [reject], barEnd: reject };
     }
+    if (o.kind === 'timed out in queue') {
+        // Never inducted: the system answers SYS_TRANSIENT with every cycle back.
+        const lines: Line[] = [{ text: 'reject SYS_TRANSIENT', tone: 'strong' }, ...refundLines(e)];
+        const reject = { ...message(e, 'reject', at, PHASE.response, SYSTEM, caller, lines), note: 'Request timed out.' };
+        return { events: [reject], barEnd: reject };
+    }
     const events: DiagramEvent[] = [];
     if (o.kind === 'response dropped') {
         events.push(message(e, 'response-dropped', at, PHASE.response, e.to, caller, [{ text: 'response dropped', tone: 'bad' }]));
@@ -168,11 +174,13 @@ function responseEvents(e: TraceEntry, caller: string): { events: DiagramEvent[]
         };
         events.push(mark);
     }
-    const lost = e.cycles - e.refunded;
+    // Today's replica credits unaccepted cycles later, with no callback; the 2024 one lost them.
+    const lost = e.cycles - e.refunded - e.creditedLater;
     const sysUnknown = message(e, 'sys-unknown', sysUnknownAt, PHASE.sysUnknown, SYSTEM, caller, [
         { text: 'SYS_UNKNOWN', tone: 'strong' },
         ...(e.refunded > 0n ? [{ text: `${groupDigits(e.refunded)} cycles refunded`, tone: 'good' as const }] : []),
-        ...(lost > 0n ? [{ text: `${groupDigits(lost)} cycles lost`, tone: 'bad' as const }] : [])
+        ...(e.creditedLater > 0n ? [{ text: `${groupDigits(e.creditedLater)} cycles credited later`, tone: 'good' as const }] : []),
+        ...(lost > 0n ? [{ text: `${groupDigits(lost)} cycles not back`, tone: 'bad' as const }] : [])
     ]);
     events.push(sysUnknown);
     return { events, barEnd: mark };

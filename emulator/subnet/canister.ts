@@ -1,10 +1,12 @@
 import { Principal } from '@dfinity/principal';
 
 import { SystemApiProfile } from '../../spec/system_api';
+import { HostTrap } from '../errors';
 import { ExecutionState } from '../execution/execution_state';
+import { instructionLimitExceeded } from '../execution/user_errors';
 import { ChunkStore } from '../management/chunk_store';
 import { defaultSettings, SettingsState } from '../management/settings';
-import { buildIc0, CanisterView, SubnetView } from '../system_api';
+import { buildIc0, CanisterView, Limits, SubnetView } from '../system_api';
 import { CanisterStatusName } from '../system_api/env';
 import { CallContext } from './messages';
 import { CompiledModule } from './module_cache';
@@ -17,6 +19,8 @@ interface Code {
     memory: WebAssembly.Memory;
     globals: WebAssembly.Global[];
     table: WebAssembly.Table | undefined;
+    /** The instruction counter and its out-of-instructions flag (wasm/metering.ts), if metered. */
+    meter: { readonly counter: WebAssembly.Global; readonly flag: WebAssembly.Global } | undefined;
 }
 
 /** What a message execution may have to undo in the instance (stable memory has its own undo log). */
@@ -85,8 +89,13 @@ export class Canister implements CanisterView {
     current: ExecutionState | undefined;
     /** Fault injection: rounds during which the canister executes nothing. */
     unresponsiveUntilRound = -1;
+    /** Fault injection: rounds during which requests to it are not inducted (they wait in output queues). */
+    congestedUntilRound = -1;
     private code: Code | undefined;
     private scratch = new Uint8Array(0);
+    /** The instructions the execution under way may use, and the limit a trap reports. */
+    private meterLimit = 0n;
+    private reportedLimit = 0n;
 
     constructor(
         readonly id: Principal,
@@ -111,17 +120,75 @@ export class Canister implements CanisterView {
         return this.code?.compiled.exports.has(name) ?? false;
     }
 
-    /** Replaces the code with a fresh instance of `compiled` (heap and globals start anew). */
-    instantiate(compiled: CompiledModule): void {
+    /**
+     * Replaces the code with a fresh instance of `compiled` (heap and globals start anew) and runs
+     * its start function within `limit` instructions; returns the instructions it used.
+     */
+    instantiate(compiled: CompiledModule, limit: bigint, reportedLimit = limit): bigint {
         const previous = this.code;
         this.code = undefined;
         try {
             this.code = this.newInstance(compiled);
-            if (compiled.start !== undefined) this.callExport(compiled.start);
+            this.startMeter(limit, reportedLimit);
+            if (compiled.start !== undefined) {
+                try {
+                    this.callExport(compiled.start);
+                } catch (e) {
+                    if (this.outOfInstructions()) throw new HostTrap(this.limitExceeded());
+                    throw e;
+                }
+            }
+            return this.instructionsUsed();
         } catch (e) {
             this.code = previous;
             throw e;
         }
+    }
+
+    /** The limits of the subnet the canister is on. */
+    get limits(): Limits {
+        return this.subnet.limits;
+    }
+
+    /**
+     * Sets the instruction counter for an execution that may use `limit` instructions; a trap
+     * for running out names `reportedLimit` (the message's whole budget, as the replica reports).
+     */
+    startMeter(limit: bigint, reportedLimit = limit): void {
+        this.meterLimit = limit;
+        this.reportedLimit = reportedLimit;
+        const meter = this.code?.meter;
+        if (meter === undefined) return;
+        meter.counter.value = limit;
+        meter.flag.value = 0;
+    }
+
+    /** Instructions the execution under way used so far (0 for a module compiled without metering). */
+    instructionsUsed(): bigint {
+        const meter = this.code?.meter;
+        if (meter === undefined) return 0n;
+        const used = this.meterLimit - (meter.counter.value as bigint);
+        return used > this.meterLimit ? this.meterLimit : used;
+    }
+
+    /** Whether the execution under way ran out of instructions. */
+    outOfInstructions(): boolean {
+        const meter = this.code?.meter;
+        return meter !== undefined && (meter.flag.value === 1 || (meter.counter.value as bigint) < 0n);
+    }
+
+    /** Charges a System API call's instructions; traps once the execution's limit is exceeded. */
+    charge(instructions: bigint): void {
+        const meter = this.code?.meter;
+        if (meter === undefined) return;
+        const left = (meter.counter.value as bigint) - instructions;
+        meter.counter.value = left;
+        if (left < 0n) throw new HostTrap(this.limitExceeded());
+    }
+
+    /** The replica's trap text for an execution that ran out of instructions. */
+    limitExceeded(): string {
+        return instructionLimitExceeded(this.reportedLimit);
     }
 
     uninstall(): void {
@@ -230,12 +297,17 @@ export class Canister implements CanisterView {
         const ic0 = buildIc0(compiled.imports, this.subnet.profile, this, this.subnet, () => this.current);
         const instance = new WebAssembly.Instance(compiled.module, { ic0 });
         const exports = instance.exports;
+        const metering = compiled.metering;
         return {
             compiled,
             instance,
             memory: compiled.memory === undefined ? EMPTY_MEMORY : (exports[compiled.memory] as WebAssembly.Memory),
             globals: compiled.mutableGlobals.map((g) => exports[g] as WebAssembly.Global),
-            table: compiled.table === undefined ? undefined : (exports[compiled.table] as WebAssembly.Table)
+            table: compiled.table === undefined ? undefined : (exports[compiled.table] as WebAssembly.Table),
+            meter:
+                metering === undefined
+                    ? undefined
+                    : { counter: exports[metering.counter] as WebAssembly.Global, flag: exports[metering.outOfInstructions] as WebAssembly.Global }
         };
     }
 }

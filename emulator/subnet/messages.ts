@@ -21,6 +21,8 @@ export interface CallContext {
     responded: boolean;
     /** Callbacks of this context still waiting for a response. */
     outstandingCallbacks: number;
+    /** Instructions its executions used so far (ic0.performance_counter(1)). */
+    instructions: bigint;
 }
 
 export interface Closure {
@@ -56,6 +58,8 @@ export interface RequestMessage {
     readonly arg: Uint8Array;
     readonly cycles: bigint;
     readonly deadline: Deadline;
+    /** When the request entered its sender's output queue (a guaranteed one times out there after REQUEST_LIFETIME). */
+    readonly sentAt?: bigint;
 }
 
 export interface ResponseMessage {
@@ -69,6 +73,8 @@ export interface ResponseMessage {
     readonly deadline: Deadline;
     /** The system's SYS_UNKNOWN reject for a best-effort call whose deadline passed. */
     readonly expired?: true;
+    /** The system's SYS_TRANSIENT reject for a request that timed out in the caller's output queue. */
+    readonly timedOutInQueue?: true;
 }
 
 export interface IngressMessage {

@@ -15,18 +15,24 @@ export interface CompiledModule {
     readonly memory: string | undefined;
     /** Export name of the start function, run after instantiation; undefined if there is none. */
     readonly start: string | undefined;
+    /** Export names of the instruction counter globals; undefined when compiled without metering. */
+    readonly metering: { readonly counter: string; readonly outOfInstructions: string } | undefined;
 }
 
 const cache = new Map<string, CompiledModule>();
 
-/** Instruments and compiles a wasm module (already decompressed: see management/wasm_module.ts). */
-export function compileModule(wasm: Uint8Array): CompiledModule {
+/**
+ * Instruments and compiles a wasm module (already decompressed: see management/wasm_module.ts),
+ * with instruction metering unless `metering` is false (a benchmark's baseline).
+ */
+export function compileModule(wasm: Uint8Array, metering = true): CompiledModule {
     const hash = createHash('sha256').update(wasm).digest('hex');
-    const cached = cache.get(hash);
+    const key = `${hash}${metering ? '' : ':unmetered'}`;
+    const cached = cache.get(key);
     if (cached !== undefined) return cached;
     let compiled: CompiledModule;
     try {
-        const instrumented = instrument(wasm);
+        const instrumented = instrument(wasm, { metering });
         const module = new WebAssembly.Module(new Uint8Array(instrumented.wasm));
         compiled = {
             hash,
@@ -36,11 +42,12 @@ export function compileModule(wasm: Uint8Array): CompiledModule {
             mutableGlobals: instrumented.mutableGlobals,
             table: instrumented.table,
             memory: instrumented.memory,
-            start: instrumented.start
+            start: instrumented.start,
+            metering: instrumented.metering
         };
     } catch (e) {
         throw new EmulatorError(`invalid wasm module: ${(e as Error).message}`);
     }
-    cache.set(hash, compiled);
+    cache.set(key, compiled);
     return compiled;
 }

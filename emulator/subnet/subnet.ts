@@ -3,19 +3,34 @@ import { Principal } from '@dfinity/principal';
 import { SystemApiProfile } from '../../spec/system_api';
 import { RejectCode } from '../errors';
 import { Faults } from '../faults';
+import { ReplicaRules } from '../generations';
 import { canisterIdFromIndex, MANAGEMENT_CANISTER } from '../ids';
 import { Prng } from '../prng';
 import { Trace, TraceEntry } from '../trace';
-import { SubnetView } from '../system_api';
+import { Limits, SubnetView } from '../system_api';
 import { Canister } from './canister';
-import { CallContext, CallOrigin, Callback, IngressStatus, Message, Response } from './messages';
+import { CallContext, CallOrigin, Callback, IngressStatus, Message, RequestMessage, Response } from './messages';
 
 export interface SubnetConfig {
     readonly profile: SystemApiProfile;
+    readonly rules: ReplicaRules;
     /** Virtual time added at the start of every round. */
     readonly roundStepNs: bigint;
-    /** Most messages executed in one round; the rest wait (a self-calling canister cannot hang the host). */
-    readonly maxMessagesPerRound: number;
+    /**
+     * Whether messages between canisters of the subnet execute within the round that produced
+     * them (the replica's inner rounds), or one hop per round.
+     */
+    readonly innerRounds: boolean;
+    /**
+     * Instructions a round may use before it ends (the replica's max_instructions_per_round);
+     * every execution also costs EXECUTION_OVERHEAD, so a self-calling canister cannot hang the host.
+     */
+    readonly instructionsPerRound: bigint;
+    /** Outstanding calls one canister may have to another (DEFAULT_QUEUE_CAPACITY). */
+    readonly queueCapacity: number;
+    /** Whether modules are compiled with instruction metering (false only for a benchmark's baseline). */
+    readonly metering: boolean;
+    readonly limits: Limits;
     readonly seed: number;
     readonly startTimeNs: bigint;
     readonly maxCallTimeoutSeconds: number;
@@ -30,23 +45,40 @@ export interface ManagementHandler {
     handle(subnet: Subnet, caller: Principal, method: string, arg: Uint8Array, cycles: bigint, respond: (r: Response, refund: bigint) => void): void;
 }
 
+/** Cycles on their way back to a canister, credited at the next induction (the refund pool). */
+export interface PendingRefund {
+    readonly to: Principal;
+    readonly amount: bigint;
+    readonly entry: TraceEntry | undefined;
+}
+
 /**
  * The state of one subnet, after the interface spec's abstract state: canisters, call contexts,
- * callbacks, the message queue and virtual time. Message handling lives in deliver.ts and
- * commit.ts; this class holds the state and runs rounds.
+ * callbacks, the queues and virtual time. The message life cycle lives in scheduler.ts and the
+ * modules it names; this class holds the state.
  */
 export class Subnet implements SubnetView {
     time: bigint;
     round = 0;
     readonly canisters = new Map<string, Canister>();
-    /** Messages in arrival order; a round executes those present when it starts. */
+    /** Messages inducted into their receivers' input queues, in arrival order. */
     queue: Message[] = [];
+    /** Requests still in their senders' output queues, not yet inducted. */
+    outbox: RequestMessage[] = [];
+    /** Refunds of dropped best-effort messages, credited at the next round's induction. */
+    refunds: PendingRefund[] = [];
+    /** raw_rand requests, answered in the next round (the replica's raw_rand_contexts). */
+    postponed: (() => void)[] = [];
     readonly callbacks = new Map<number, Callback>();
     readonly traces = new Map<number, TraceEntry>();
     readonly ingress = new Map<number, IngressStatus>();
     readonly ingressTrace = new Map<number, TraceEntry>();
-    /** Best-effort callbacks whose SYS_UNKNOWN reject is already queued. */
-    readonly expiring = new Set<number>();
+    /**
+     * Callbacks with a response already in the queue (a reply, a reject, or the system's timeout
+     * or SYS_UNKNOWN): the first one enqueued is the one delivered; a deadline does not expire
+     * a callback whose response is on its way (the replica's try_push_deadline_expired_input).
+     */
+    readonly answered = new Set<number>();
     /** Everything canisters printed (ic0.debug_print) and every trap, in order. */
     readonly logs: { canister: string; time: bigint; line: string }[] = [];
     readonly trace = new Trace();
@@ -55,6 +87,8 @@ export class Subnet implements SubnetView {
     readonly subnetId = Principal.fromText('2vxsx-fae');
     readonly rootKey: Uint8Array;
     management: ManagementHandler | undefined;
+    /** Outstanding calls per "caller>callee" pair, for the queue capacity. */
+    private readonly pairs = new Map<string, number>();
     private nextIds = { canister: 0, callback: 0, callContext: 0, ingress: 0 };
 
     constructor(readonly config: SubnetConfig) {
@@ -75,6 +109,12 @@ export class Subnet implements SubnetView {
     }
     get fees(): SubnetConfig['fees'] {
         return this.config.fees;
+    }
+    get limits(): Limits {
+        return this.config.limits;
+    }
+    get queueCapacity(): number {
+        return this.config.queueCapacity;
     }
 
     createCanister(controllers: Principal[], cycles: bigint): Canister {
@@ -98,10 +138,32 @@ export class Subnet implements SubnetView {
             origin,
             availableCycles,
             responded,
-            outstandingCallbacks: 0
+            outstandingCallbacks: 0,
+            instructions: 0n
         };
         canister.callContexts.set(ctx.id, ctx);
         return ctx;
+    }
+
+    /** Registers a callback (its pair gains an outstanding call). */
+    addCallback(callback: Callback): void {
+        this.callbacks.set(callback.id, callback);
+        const key = pairKey(callback.owner, callback.callee);
+        this.pairs.set(key, (this.pairs.get(key) ?? 0) + 1);
+    }
+
+    /** Removes a callback once its response is consumed. */
+    removeCallback(callback: Callback): void {
+        this.callbacks.delete(callback.id);
+        this.answered.delete(callback.id);
+        const key = pairKey(callback.owner, callback.callee);
+        const left = (this.pairs.get(key) ?? 1) - 1;
+        if (left === 0) this.pairs.delete(key);
+        else this.pairs.set(key, left);
+    }
+
+    outstandingCalls(from: Principal, to: Principal): number {
+        return this.pairs.get(pairKey(from, to)) ?? 0;
     }
 
     newCallbackId(): number {
@@ -116,4 +178,8 @@ export class Subnet implements SubnetView {
     static reject(code: RejectCode, message: string): Response {
         return { reject: { code, message } };
     }
+}
+
+function pairKey(from: Principal, to: Principal): string {
+    return `${from.toText()}>${to.toText()}`;
 }

@@ -59,7 +59,16 @@ export function callApi(env: ApiEnv): Record<string, Ic0Function> {
             call.onCleanup = { fun: u32(fun), env: u32(cleanupEnv) };
         },
         call_data_append: (src: number, size: number) => {
-            building('call_data_append').arg.push(env.read(u32(src), u32(size)));
+            const call = building('call_data_append');
+            // The replica's request_in_prep.rs, extend_method_payload: a request to a canister of
+            // this subnet may carry 10 MiB of method name and argument (2 MiB x 5).
+            const total = new TextEncoder().encode(call.method).length + call.arg.reduce((n, c) => n + c.length, 0) + u32(size);
+            if (total > env.subnet.limits.requestBytes) {
+                throw new HostTrap(
+                    `Canister violated contract: Request to ${call.callee.toText()}:${call.method} has a payload size of ${total}, which exceeds the allowed limit of ${env.subnet.limits.requestBytes}.`
+                );
+            }
+            call.arg.push(env.read(u32(src), u32(size)));
         },
         call_with_best_effort_response: (timeoutSeconds: number) => {
             const call = building('call_with_best_effort_response');
@@ -74,6 +83,15 @@ export function callApi(env: ApiEnv): Record<string, Ic0Function> {
             const s = env.state();
             const call = building('call_perform');
             s.call = undefined;
+            // At most queueCapacity calls to one callee may be outstanding: each reserves a slot in
+            // the caller's queues until its response is consumed (the replica's queues.rs,
+            // DEFAULT_QUEUE_CAPACITY 500). Beyond, call_perform returns SYS_TRANSIENT and the
+            // attached cycles go back to the balance (SystemApiImpl::push_output_request).
+            const sameCallee = s.performed.filter((p) => p.callee.compareTo(call.callee) === 'eq').length;
+            if (env.subnet.outstandingCalls(env.canister.id, call.callee) + sameCallee >= env.subnet.queueCapacity) {
+                s.spent -= call.cycles;
+                return 2;
+            }
             const arg = concatChunks(call.arg);
             const fee = env.subnet.fees.callBase + env.subnet.fees.callPerByte * BigInt(call.method.length + arg.length);
             if (fee > s.balance) {

@@ -12,7 +12,6 @@ export function canisterApi(env: ApiEnv): Record<string, Ic0Function> {
     const self = () => env.canister.id.toUint8Array();
     const subnet = () => env.subnet.subnetId.toUint8Array();
     const timerNow = (): bigint => env.state().globalTimer ?? env.canister.globalTimer;
-    let instructions = 0n; // a deterministic stand-in for the instruction counter
 
     return {
         canister_self_size: () => self().length,
@@ -48,10 +47,12 @@ export function canisterApi(env: ApiEnv): Record<string, Ic0Function> {
             s.globalTimer = u64(timestamp);
             return previous;
         },
+        // 0: this execution's instructions; 1: the call context's, over all its executions
+        // (spec: Performance counter; the replica's ic0_performance_counter_helper).
         performance_counter: (type: number) => {
-            if (type !== 0 && type !== 1) throw new HostTrap(`ic0.performance_counter: unknown counter type ${type}`);
-            instructions += 1_000n;
-            return instructions;
+            if (type !== 0 && type !== 1) throw new HostTrap(`Error getting performance counter type ${type}`);
+            const used = env.canister.instructionsUsed();
+            return type === 0 ? used : (env.current()?.init.contextInstructions ?? 0n) + used;
         },
         // Allowed in the start function too (spec: "* s"), which runs replicated, at install.
         in_replicated_execution: () => {

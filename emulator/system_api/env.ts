@@ -17,6 +17,23 @@ export interface CanisterView {
     readonly status: CanisterStatusName;
     readonly version: bigint;
     readonly globalTimer: bigint;
+    /** Charges instructions to the execution under way; traps once its limit is exceeded. */
+    charge(instructions: bigint): void;
+    /** Instructions the execution under way used so far. */
+    instructionsUsed(): bigint;
+}
+
+/** The limits a subnet enforces; defaults in emulator.ts, each with the replica's constant. */
+export interface Limits {
+    /** Instructions one message may use, by entry point; install covers pre_upgrade, start and init or post_upgrade. */
+    readonly instructions: { readonly update: bigint; readonly query: bigint; readonly install: bigint; readonly inspect: bigint };
+    readonly ingressBytes: number;
+    /** Method name plus argument of a request to a canister of this subnet. */
+    readonly requestBytes: number;
+    /** A reply or reject from an update, a replicated query or a callback. */
+    readonly replyBytes: number;
+    /** A reply from a query in non-replicated mode. */
+    readonly queryReplyBytes: number;
 }
 
 export interface SubnetView {
@@ -25,6 +42,10 @@ export interface SubnetView {
     readonly maxCallTimeoutSeconds: number;
     readonly maxStablePages: bigint;
     readonly fees: { readonly callBase: bigint; readonly callPerByte: bigint };
+    readonly limits: Limits;
+    readonly queueCapacity: number;
+    /** Calls `from` has made to `to` whose responses it has not consumed yet. */
+    outstandingCalls(from: Principal, to: Principal): number;
 }
 
 export type Ic0Function = (...args: never[]) => unknown;

@@ -6,9 +6,10 @@ import { callApi } from './calls';
 import { canisterApi } from './canister';
 import { ApiEnv, CanisterView, Ic0Function, SubnetView } from './env';
 import { messageApi } from './message';
+import { systemApiCost } from './overhead';
 import { stableApi } from './stable';
 
-export type { CanisterView, SubnetView } from './env';
+export type { CanisterView, Limits, SubnetView } from './env';
 
 /** Thrown at install when a module imports what the profile does not offer. */
 export class ImportError extends Error {}
@@ -41,12 +42,14 @@ export function buildIc0(
         const fn = all[imp.name] as (...args: unknown[]) => unknown;
         const allowed = CONTEXTS[imp.name];
         const name = imp.name;
+        const cost = systemApiCost(name);
         ic0[name] = ((...args: unknown[]) => {
             const s = current();
             const context = s === undefined ? 's' : s.context;
             if (!allowed.has(context)) {
                 throw new HostTrap(`"ic0.${name}" cannot be executed in ${contextName(context)} mode`);
             }
+            canister.charge(cost(args));
             return fn(...args);
         }) as Ic0Function;
     }

@@ -20,6 +20,15 @@ export function messageApi(env: ApiEnv): Record<string, Ic0Function> {
         if (s.responded) throw new HostTrap(`ic0.${name}: the call has already been replied to or rejected`);
         return s;
     };
+    /**
+     * A reply (or reject) larger than the context allows is a contract violation (the replica's
+     * system API: "ic0.msg_reply_data_append: application payload size ({total}) cannot be
+     * larger than {max}."): 2 MiB, or 3 MiB for a query in non-replicated mode.
+     */
+    const checkSize = (name: string, size: number) => {
+        const max = env.state().context === 'NRQ' ? env.subnet.limits.queryReplyBytes : env.subnet.limits.replyBytes;
+        if (size > max) throw new HostTrap(`Canister violated contract: ic0.${name}: application payload size (${size}) cannot be larger than ${max}.`);
+    };
     /** Spec: once the call is responded to, its cycles went back to the caller: none are available. */
     const available = (): bigint => {
         const s = env.state();
@@ -65,7 +74,9 @@ export function messageApi(env: ApiEnv): Record<string, Ic0Function> {
             s.messageAccepted = true;
         },
         msg_reply_data_append: (src: number, size: number) => {
-            respond('msg_reply_data_append').replyData.push(env.read(u32(src), u32(size)));
+            const s = respond('msg_reply_data_append');
+            checkSize('msg_reply_data_append', s.replyData.reduce((n, c) => n + c.length, 0) + u32(size));
+            s.replyData.push(env.read(u32(src), u32(size)));
         },
         msg_reply: () => {
             const s = respond('msg_reply');
@@ -73,6 +84,7 @@ export function messageApi(env: ApiEnv): Record<string, Ic0Function> {
         },
         msg_reject: (src: number, size: number) => {
             const s = respond('msg_reject');
+            checkSize('msg_reject', u32(size));
             s.response = { reject: { code: RejectCode.CanisterReject, message: env.text(u32(src), u32(size)) } };
         },
         msg_cycles_available: () => fitsU64('msg_cycles_available', available()),

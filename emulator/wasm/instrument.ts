@@ -1,10 +1,14 @@
 import { Reader, sections, SectionId, skipConstExpr, skipLimits, WasmFormatError, writeName, writeU32 } from './binary';
+import { meter } from './metering';
 
 /** Export names the host adds; a module that already uses them is refused. */
 export const GLOBAL_EXPORT_PREFIX = '__host_global_';
 export const TABLE_EXPORT = '__host_table';
 export const MEMORY_EXPORT = '__host_memory';
 export const START_EXPORT = '__host_start';
+export const COUNTER_EXPORT = '__host_instruction_counter';
+export const OUT_OF_INSTRUCTIONS_EXPORT = '__host_out_of_instructions';
+const RESERVED = new Set([TABLE_EXPORT, MEMORY_EXPORT, START_EXPORT, COUNTER_EXPORT, OUT_OF_INSTRUCTIONS_EXPORT]);
 
 export interface Instrumented {
     readonly wasm: Uint8Array;
@@ -16,6 +20,8 @@ export interface Instrumented {
     readonly memory: string | undefined;
     /** Export name of the start function, if the module has one: the host calls it after instantiation. */
     readonly start: string | undefined;
+    /** Export names of the metering globals (see metering.ts), for a metered module. */
+    readonly metering: { readonly counter: string; readonly outOfInstructions: string } | undefined;
 }
 
 interface ModuleShape {
@@ -92,16 +98,31 @@ function shape(bytes: Uint8Array): ModuleShape {
  * can snapshot and roll back a message's effects and call callbacks by table index. Works on the
  * binary directly (no re-encoding of code), so it costs milliseconds even for a 3.5 MB module.
  */
-export function instrument(bytes: Uint8Array): Instrumented {
+export function instrument(original: Uint8Array, options: { metering: boolean }): Instrumented {
+    let bytes = original;
+    let hostGlobals: readonly number[] = [];
+    if (options.metering) {
+        const metered = meter(original);
+        bytes = metered.wasm;
+        hostGlobals = [metered.counterGlobal, metered.outOfInstructionsGlobal];
+    }
     const s = shape(bytes);
     for (const name of s.exportNames) {
-        if (name.startsWith(GLOBAL_EXPORT_PREFIX) || name === TABLE_EXPORT || name === MEMORY_EXPORT || name === START_EXPORT) {
+        if (name.startsWith(GLOBAL_EXPORT_PREFIX) || RESERVED.has(name)) {
             throw new WasmFormatError(`the module already exports ${name}`);
         }
     }
     const added: number[] = [];
     let count = 0;
-    const mutableGlobals = s.mutableGlobals.map((index) => {
+    let metering: Instrumented['metering'];
+    if (options.metering) {
+        added.push(...writeName(COUNTER_EXPORT), 0x03, ...writeU32(hostGlobals[0]));
+        added.push(...writeName(OUT_OF_INSTRUCTIONS_EXPORT), 0x03, ...writeU32(hostGlobals[1]));
+        count += 2;
+        metering = { counter: COUNTER_EXPORT, outOfInstructions: OUT_OF_INSTRUCTIONS_EXPORT };
+    }
+    // The metering globals are the host's: a trap does not roll them back.
+    const mutableGlobals = s.mutableGlobals.filter((index) => !hostGlobals.includes(index)).map((index) => {
         const name = `${GLOBAL_EXPORT_PREFIX}${index}`;
         added.push(...writeName(name), 0x03, ...writeU32(index));
         count++;
@@ -132,8 +153,8 @@ export function instrument(bytes: Uint8Array): Instrumented {
         body.set(bytes.subarray(0, startSection.headerStart), 0);
         body.set(bytes.subarray(startSection.end), startSection.headerStart);
     }
-    if (count === 0) return { wasm: bytes, mutableGlobals, table, memory, start };
-    return withExports(body, added, count, { mutableGlobals, table, memory, start });
+    if (count === 0) return { wasm: bytes, mutableGlobals, table, memory, start, metering };
+    return withExports(body, added, count, { mutableGlobals, table, memory, start, metering });
 }
 
 /** Appends `count` export entries (`added`, encoded) to the module's export section, creating it if needed. */

@@ -41,7 +41,8 @@ const IMPORTS: Record<string, string> = {
     time: '(result i64)',
     canister_version: '(result i64)',
     trap: '(param i32 i32)',
-    debug_print: '(param i32 i32)'
+    debug_print: '(param i32 i32)',
+    performance_counter: '(param i32) (result i64)'
 };
 
 const importLines = Object.entries(IMPORTS)

@@ -68,7 +68,7 @@ describe('the trace', () => {
             refunded: 5n
         });
         expect(call?.deadline).toBe((call?.sentAt ?? 0n) + 9_000_000_000n);
-        expect(call?.completedAt).toBeGreaterThan(call?.sentAt ?? 0n);
+        expect(call?.completedAt).toBeGreaterThanOrEqual(call?.sentAt ?? 0n); // inner rounds: often in the same round
         const ingress = em.trace().find((t) => t.method === 'go');
         expect(ingress).toMatchObject({ model: 'ingress', to: caller.toText(), deadline: 0n, outcome: { kind: 'replied' } });
     });

@@ -11,7 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 
-import { CallRejectedError, Emulator, MANAGEMENT_CANISTER } from '../../emulator';
+import { CallRejectedError, Emulator, MANAGEMENT_CANISTER, RejectCode } from '../../emulator';
 import {
     CanisterIdRecord,
     CanisterStatusResult,
@@ -101,7 +101,7 @@ describe('the chunk store (spec: upload_chunk, install_chunked_code; replica was
         const em = await Emulator.create();
         const id = await em.createCanister();
         const big = await rejection(upload(em, id, new Uint8Array(1024 * 1024 + 1)));
-        expect(big.rejectMessage).toBe('Error from Wasm chunk store: Wasm chunk size 1048577 exceeds the maximum chunk size of 1048576');
+        expect(big.rejectMessage).toBe('Error from Wasm chunk store: Wasm chunk size 1048577 exceeds the maximum chunk size of 1048576.');
         const a = await upload(em, id, new Uint8Array([1]));
         expect(await upload(em, id, new Uint8Array([1]))).toEqual(a);
         expect(await management<unknown[]>(em, 'stored_chunks', [CanisterIdRecord], [{ canister_id: id }], [IDL.Vec(ChunkHash)])).toHaveLength(1);
@@ -114,7 +114,7 @@ describe('the chunk store (spec: upload_chunk, install_chunked_code; replica was
         const id = await em.createCanister();
         for (let i = 0; i < 100; i++) await upload(em, id, new Uint8Array([i]));
         const full = await rejection(upload(em, id, new Uint8Array([200])));
-        expect(full.rejectMessage).toBe('Error from Wasm chunk store: Wasm chunk store has already reached maximum capacity of 104857600 bytes');
+        expect(full.rejectMessage).toBe('Error from Wasm chunk store: Wasm chunk store has already reached maximum capacity of 104857600 bytes.');
         await upload(em, id, new Uint8Array([7])); // a chunk already stored is a no-op, even when full
     });
 
@@ -182,8 +182,17 @@ describe('update_settings', () => {
         const em = await Emulator.create();
         const id = await em.createCanister();
         const eleven = Array.from({ length: 11 }, (_, i) => Emulator.identity(`c${i}`));
-        await expect(em.updateControllers({ canisterId: id, controllers: eleven })).rejects.toThrow(/'controllers' length exceeds maximum size allowed of 10/);
+        const refused = await rejection(em.updateControllers({ canisterId: id, controllers: eleven }));
+        expect([refused.rejectCode, refused.rejectMessage]).toEqual([RejectCode.CanisterError, "Could not validate the settings: 'controllers' length exceeds maximum size allowed of 10."]);
         expect((await em.canisterStatus({ canisterId: id })).controllers).toEqual([em.defaultSender]);
+    });
+});
+
+describe('a method the management canister does not have', () => {
+    it('is CANISTER_ERROR (IC0536), not DESTINATION_INVALID: the canister exists', async () => {
+        const em = await Emulator.create();
+        const refused = await rejection(management(em, 'no_such_method', [], []));
+        expect([refused.rejectCode, refused.rejectMessage]).toEqual([RejectCode.CanisterError, "Management canister has no method 'no_such_method'"]);
     });
 });
 

@@ -25,6 +25,8 @@ function entry(fields: Partial<TraceEntry> & Pick<TraceEntry, 'model' | 'from' |
         lateResponseAt: undefined,
         sysUnknownAt: undefined,
         refunded: 0n,
+        creditedLater: 0n,
+        creditedAt: undefined,
         ...fields
     };
 }
@@ -98,12 +100,12 @@ describe('a best-effort call that expires, drawn', () => {
         expect(groups(svg, 'deadline')[0]).toContain('deadline of slow');
     });
 
-    it('has SYS_UNKNOWN coming from the system, to the caller, with the attached cycles lost', () => {
+    it('has SYS_UNKNOWN coming from the system, to the caller, with the attached cycles not back (the trace credits none later)', () => {
         const [sysUnknown] = groups(svg, 'sys-unknown');
         expect(groups(svg, 'sys-unknown')).toHaveLength(1);
         expect(sysUnknown).toContain('data-from="system" data-to="caller"');
         expect(sysUnknown).toContain('>SYS_UNKNOWN</text>');
-        expect(sysUnknown).toContain('5,000 cycles lost');
+        expect(sysUnknown).toContain('5,000 cycles not back');
         expect(groups(svg, 'lane')[0]).toContain('data-lane="system"');
     });
 
