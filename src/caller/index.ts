@@ -1,10 +1,12 @@
-import { canisterCycleBalance, IDL, init, isController, msgCaller, postUpgrade, Principal, query, time, update } from 'azle';
+import { canisterCycleBalance, IDL, init, inspectMessage, isController, msgCaller, postUpgrade, Principal, query, time, update } from 'azle';
 
 import { CONTROLLERS_ONLY, invalidArgument, notAuthorized, requireController, Unit } from '../common/refusals';
+import { acceptsIngress } from '../common/ingress_guard';
 import { Call, CallError, CallResult, describeCallError, errorClass, isOutcomeUnknown, leaveCleanup, MAX_CALL_TIMEOUT_SECONDS } from '../lib';
 import { accountKey } from '../ledger_mock/ledger';
 import { Behaviour, CalleeReply } from '../untrusted_callee/types';
 import { CallHistory } from './call_history';
+import { OutstandingCalls } from './outstanding_calls';
 import { TrustedCallees } from './trusted_callees';
 import { CallCalleeResult, CallerError, CallerStats, CallFailure, CallReport, Model, Outcome, Result, Wait } from './types';
 import { Journal, UNRESOLVED_PAGE_MAX } from './transfers/journal';
@@ -15,30 +17,36 @@ import { checkCanisterId, checkCycles, checkMethodName, checkTimeout, checkTrans
 const RawWait = IDL.Variant({ Bounded: IDL.Record({ timeout_seconds: IDL.Nat32 }), Unbounded: IDL.Null });
 type RawWait = { Bounded: { timeout_seconds: number } } | { Unbounded: null };
 
-/** Most calls made on request (not transfers) that may be outstanding at once. */
-export const MAX_OUTSTANDING_CALLS = 1_000;
 /** Most attempts a transfer may be given before it is Stuck. */
 const MAX_ATTEMPTS_LIMIT = 1_000;
 const PAGE_MAX = 100;
 const ANONYMOUS = Principal.anonymous().toText();
+const UNBOUNDED_RULE = 'only a controller may ask for an unbounded-wait call, and only to a callee the controllers trust (trust_callee)';
 
 /**
  * Calls an untrusted callee with either response model and reports what happened, and pays on
  * a ledger safely under bounded waits.
  *
  * Who may do what: anyone may read, ping, and ask for bounded-wait calls (they cannot hold the
- * caller longer than 300 s, and at most 1,000 calls made on request are outstanding); an
- * unbounded-wait call goes only to a callee a controller trusts (trust_callee); attaching
- * cycles, raw calls and all settings are for controllers; transfers are for controllers and
- * the principals they authorize. A refusal is a typed Err and changes nothing.
+ * caller longer than 300 s; strangers have at most 1,000 outstanding, 100 each, and never crowd
+ * out the controllers). An unbounded-wait call is made only when a controller asks for it, and
+ * only to a callee the controllers trust (trust_callee). Attaching cycles, raw calls and all
+ * settings are for controllers; transfers are for controllers and the principals they
+ * authorize. A refusal is a typed Err and changes nothing.
  */
 export default class {
     history = new CallHistory();
     trusted = new TrustedCallees();
-    outstanding = 0;
+    outstanding = new OutstandingCalls();
     pings = 0n;
     journal = new Journal();
     driver = new TransferDriver(this.journal);
+
+    /** Ingress only: refuses an argument that would cost more to decode than its size (common/ingress_guard.ts). */
+    @inspectMessage({ manual: true })
+    inspect(): boolean {
+        return acceptsIngress();
+    }
 
     @init([])
     initialize(): void {
@@ -72,9 +80,10 @@ export default class {
     }
 
     /**
-     * The same with one guaranteed-response call to the configured ledger (which the controllers
-     * chose, so trust) and no retries, for comparison: it can wait for ever.
-     * Who: controllers and authorized principals.
+     * The same with one guaranteed-response call and no retries, for comparison: it can wait for
+     * ever, so the configured ledger must be a trusted callee (trust_callee).
+     * Who: controllers and authorized principals. Errors: NotAuthorized, InvalidArgument,
+     * UnboundedWaitNotAllowed.
      */
     @update([TransferRequest], Result(TransferOp))
     async transfer_unbounded(request: TransferRequest): Promise<Result<TransferOp>> {
@@ -119,8 +128,9 @@ export default class {
     }
 
     /**
-     * Sets the ledger, the bounded-wait timeout (capped at 300 s like every timeout; the answer
-     * shows the value applied) and the attempts before a transfer is Stuck (1 to 1,000).
+     * Sets the ledger, the bounded-wait timeout (at least 1 s: a timeout of 0 s almost always
+     * times out; capped at 300 s like every timeout, the answer shows the value applied) and the
+     * attempts before a transfer is Stuck (1 to 1,000).
      * Who: controllers. Errors: NotAuthorized, InvalidArgument.
      */
     @update([TransferSettings], Result(TransferSettings))
@@ -130,6 +140,7 @@ export default class {
         const ledger = settings.ledger[0];
         const invalid =
             (ledger === undefined ? undefined : checkCanisterId(ledger, 'ledger')) ??
+            (settings.timeout_seconds < 1 ? invalidArgument('timeout_seconds', 'at least 1: a timeout of 0 s almost always times out') : undefined) ??
             (settings.max_attempts < 1 || settings.max_attempts > MAX_ATTEMPTS_LIMIT
                 ? invalidArgument('max_attempts', `1 to ${MAX_ATTEMPTS_LIMIT}, got ${settings.max_attempts}`)
                 : undefined);
@@ -160,8 +171,9 @@ export default class {
 
     /**
      * Trusts (or stops trusting) a callee to answer: only trusted callees may receive
-     * unbounded-wait calls, because a callee that never answers one keeps the caller from
-     * stopping and upgrading. At most 100. Who: controllers. Errors: NotAuthorized, InvalidArgument.
+     * unbounded-wait calls (and only when a controller asks for one), because a callee that never
+     * answers keeps the caller from stopping and upgrading. At most 100. Who: controllers.
+     * Errors: NotAuthorized, InvalidArgument.
      */
     @update([IDL.Principal, IDL.Bool], Unit(CallerError))
     trust_callee(callee: Principal, trusted: boolean): Result<null> {
@@ -181,8 +193,9 @@ export default class {
 
     /**
      * Calls `behave(behaviour, payload)` on the callee and reports what happened.
-     * Who: anyone for bounded waits; unbounded waits only to trusted callees; attaching cycles
-     * only for controllers. Cost: one outstanding call (at most 1,000 at once) and a history entry.
+     * Who: anyone for bounded waits; unbounded waits only for controllers, to trusted callees;
+     * attaching cycles only for controllers. Cost: one outstanding call (strangers: 1,000 at
+     * once, 100 each) and a history entry (texts cut at 1 KiB, the last 10,000 kept).
      * Errors: NotAuthorized, InvalidArgument, UnboundedWaitNotAllowed, TooManyOutstandingCalls.
      */
     @update([IDL.Principal, Behaviour, IDL.Vec(IDL.Nat8), Wait, IDL.Nat], CallCalleeResult)
@@ -198,7 +211,7 @@ export default class {
 
     /**
      * Calls `work(payload)`: whatever the callee's controllers configured it to do.
-     * Who: as call_callee (anyone; unbounded waits to trusted callees only), without cycles.
+     * Who: as call_callee (anyone; unbounded waits only for controllers, to trusted callees), without cycles.
      */
     @update([IDL.Principal, IDL.Vec(IDL.Nat8), Wait], CallCalleeResult)
     async call_work(callee: Principal, payload: Uint8Array, wait: Wait): Promise<CallCalleeResult> {
@@ -211,14 +224,14 @@ export default class {
     /**
      * As in DFINITY's Rust example: calls the callee's `deadline` method with a best-effort or a
      * guaranteed-response call and returns the deadline the callee saw (0 for guaranteed).
-     * Who: anyone; the guaranteed-response call only to a trusted callee.
+     * Who: anyone; the guaranteed-response call only for controllers, to a trusted callee.
      */
     @update([IDL.Principal, IDL.Bool], Result(IDL.Nat64))
     async demonstrate_deadlines(callee: Principal, useBestEffortResponse: boolean): Promise<Result<bigint>> {
         const wait: Wait = useBestEffortResponse ? { Bounded: { timeout_seconds: BigInt(MAX_CALL_TIMEOUT_SECONDS) } } : { Unbounded: null };
         const refused = this.checkCall(callee, wait);
         if (refused !== undefined) return { Err: refused };
-        const result = endIfCleanup(await this.counted(() => start(callee, 'deadline', wait).call(IDL.Nat64)));
+        const result = endIfCleanup(await this.counted(wait, () => start(callee, 'deadline', wait).call(IDL.Nat64)));
         return 'Ok' in result ? { Ok: BigInt(result.Ok) } : { Err: { CallFailed: failure(result.Err) } };
     }
 
@@ -228,10 +241,11 @@ export default class {
      */
     @update([IDL.Principal], Result(IDL.Bool))
     async demonstrate_timeouts(callee: Principal): Promise<Result<boolean>> {
-        const refused = this.checkCall(callee, { Bounded: { timeout_seconds: 1n } });
+        const oneSecond: Wait = { Bounded: { timeout_seconds: 1n } };
+        const refused = this.checkCall(callee, oneSecond);
         if (refused !== undefined) return { Err: refused };
         const result = endIfCleanup(
-            await this.counted(() =>
+            await this.counted(oneSecond, () =>
                 Call.boundedWait(callee, 'behave')
                     .changeTimeout(1)
                     .withArgs([Behaviour, IDL.Vec(IDL.Nat8)], [{ ReplyAfter: 10 }, new Uint8Array()])
@@ -250,7 +264,7 @@ export default class {
     /** Who: anyone. */
     @query([], CallerStats)
     stats(): CallerStats {
-        return { completed: this.history.completed, outstanding: this.outstanding, pings: this.pings };
+        return { completed: this.history.completed, outstanding: this.outstanding.count, pings: this.pings };
     }
 
     /** An update that does nothing but count: the caller keeps serving while calls are outstanding. Who: anyone. */
@@ -265,7 +279,7 @@ export default class {
         return this.echo(callee, text, { Bounded: { timeout_seconds: BigInt(timeoutSeconds) } });
     }
 
-    /** `echo(text)` on the callee with an unbounded wait. Who: anyone, to trusted callees only. */
+    /** `echo(text)` on the callee with an unbounded wait. Who: controllers, to trusted callees only. */
     @update([IDL.Principal, IDL.Text], Result(IDL.Text))
     async echo_unbounded(callee: Principal, text: string): Promise<Result<string>> {
         return this.echo(callee, text, { Unbounded: null });
@@ -273,8 +287,8 @@ export default class {
 
     /**
      * Any method of any canister, with raw Candid arguments. Who: controllers; unbounded waits
-     * only to trusted callees, as for everyone. Errors: NotAuthorized, InvalidArgument,
-     * UnboundedWaitNotAllowed, TooManyOutstandingCalls, CallFailed.
+     * only to trusted callees. Errors: NotAuthorized, InvalidArgument, UnboundedWaitNotAllowed,
+     * CallFailed.
      */
     @update([IDL.Principal, IDL.Text, IDL.Vec(IDL.Nat8), RawWait], Result(IDL.Vec(IDL.Nat8)))
     async call_raw(callee: Principal, method: string, arg: Uint8Array, wait: RawWait): Promise<Result<Uint8Array>> {
@@ -282,38 +296,41 @@ export default class {
         const asWait: Wait = 'Bounded' in wait ? { Bounded: { timeout_seconds: BigInt(wait.Bounded.timeout_seconds) } } : { Unbounded: null };
         const refused = checkMethodName(method) ?? this.checkCall(callee, asWait, false);
         if (refused !== undefined) return { Err: refused };
-        const result = endIfCleanup(await this.counted(() => start(callee, method, asWait).withRawArgs(arg).callRaw()));
+        const result = endIfCleanup(await this.counted(asWait, () => start(callee, method, asWait).withRawArgs(arg).callRaw()));
         return 'Ok' in result ? result : { Err: { CallFailed: failure(result.Err) } };
     }
 
     private async echo(callee: Principal, text: string, wait: Wait): Promise<Result<string>> {
         const refused = this.checkCall(callee, wait);
         if (refused !== undefined) return { Err: refused };
-        const result = endIfCleanup(await this.counted(() => start(callee, 'echo', wait).withArgs([IDL.Text], [text]).call(IDL.Text)));
+        const result = endIfCleanup(await this.counted(wait, () => start(callee, 'echo', wait).withArgs([IDL.Text], [text]).call(IDL.Text)));
         return 'Ok' in result ? result : { Err: { CallFailed: failure(result.Err) } };
     }
 
     /**
      * The rules every call made on request follows: a well-formed target (a canister id unless
-     * `canisterOnly` is false), a timeout a u32 holds, an unbounded wait only to a trusted callee,
-     * and room among the outstanding calls.
+     * `canisterOnly` is false), a timeout a u32 holds, an unbounded wait only for a controller and
+     * only to a trusted callee, and room among the outstanding calls.
      */
     private checkCall(callee: Principal, wait: Wait, canisterOnly = true): CallerError | undefined {
         const invalid = (canisterOnly ? checkCanisterId(callee, 'callee') : undefined) ?? ('Bounded' in wait ? checkTimeout(wait.Bounded.timeout_seconds) : undefined);
         if (invalid !== undefined) return invalid;
-        if ('Unbounded' in wait && !this.trusted.has(callee)) return { UnboundedWaitNotAllowed: { callee } };
-        if (this.outstanding >= MAX_OUTSTANDING_CALLS) return { TooManyOutstandingCalls: { limit: MAX_OUTSTANDING_CALLS } };
-        return undefined;
+        const caller = msgCaller();
+        const controller = isController(caller);
+        if ('Unbounded' in wait && !(controller && this.trusted.has(callee))) return { UnboundedWaitNotAllowed: { callee, rule: UNBOUNDED_RULE } };
+        const full = this.outstanding.refusal(caller, controller);
+        return full === undefined ? undefined : { TooManyOutstandingCalls: full };
     }
 
-    /** Counts a call made on request as outstanding while it runs. */
-    private async counted<T>(make: () => Promise<T>): Promise<T> {
-        this.outstanding++;
+    /** Counts a call made on request as outstanding while it runs (see OutstandingCalls). */
+    private async counted<T>(wait: Wait, make: () => Promise<T>): Promise<T> {
+        const caller = msgCaller();
+        const timeout = 'Bounded' in wait ? Math.min(Number(wait.Bounded.timeout_seconds), MAX_CALL_TIMEOUT_SECONDS) : undefined;
+        const id = this.outstanding.begin(caller, isController(caller), timeout);
         try {
             return await make();
         } finally {
-            // An upgrade with calls outstanding starts the count anew: never below zero.
-            this.outstanding = Math.max(0, this.outstanding - 1);
+            this.outstanding.end(id);
         }
     }
 
@@ -325,6 +342,9 @@ export default class {
         const settings = this.journal.settings;
         const ledger = settings.ledger[0];
         if (ledger === undefined) return { Err: invalidArgument('settings.ledger', 'no ledger is configured (set_transfer_settings)') };
+        if (model === 'unbounded' && !this.trusted.has(ledger)) {
+            return { Err: { UnboundedWaitNotAllowed: { callee: ledger, rule: 'transfer_unbounded waits for ever: the ledger must be a trusted callee (trust_callee)' } } };
+        }
         const invalid: CallerError | undefined = checkTransfer(request);
         if (invalid !== undefined) return { Err: invalid };
         const key = request.client_key[0];
@@ -367,7 +387,9 @@ export default class {
 
     private async track(callee: Principal, method: string, call: Call, cycles: bigint): Promise<CallReport> {
         const startedAt = time();
-        const { result, refunded } = await this.counted(() => call.callWithRefund(CalleeReply));
+        const timeout = call.timeoutSeconds;
+        const wait: Wait = timeout === undefined ? { Unbounded: null } : { Bounded: { timeout_seconds: BigInt(timeout) } };
+        const { result, refunded } = await this.counted(wait, () => call.callWithRefund(CalleeReply));
         const finishedAt = time();
         const report = this.history.record({
             callee,
@@ -425,6 +447,17 @@ function modelOf(call: Call): Model {
     return timeout === undefined ? { Unbounded: null } : { Bounded: { timeout_seconds: timeout } };
 }
 
+/** Most bytes of callee-chosen text (reject messages, errors) the caller keeps or passes on. */
+const TEXT_MAX = 1_024;
+
+/** A text a callee chose, cut to TEXT_MAX bytes: it goes into the history and into replies. */
+function clip(text: string): string {
+    if (new TextEncoder().encode(text).length <= TEXT_MAX) return text;
+    let cut = text.slice(0, TEXT_MAX);
+    while (new TextEncoder().encode(cut).length > TEXT_MAX - 3) cut = cut.slice(0, -1);
+    return `${cut}...`;
+}
+
 function outcomeOf(result: CallResult<CalleeReply>): Outcome {
     if ('Ok' in result) {
         const r = result.Ok;
@@ -439,15 +472,15 @@ function outcomeOf(result: CallResult<CalleeReply>): Outcome {
         };
     }
     const e = result.Err;
-    if (isOutcomeUnknown(e)) return { Unknown: describeCallError(e) };
-    if (e.kind === 'CallRejected') return { Rejected: { code: e.rejectCode, message: e.rejectMessage } };
-    return { Failed: describeCallError(e) };
+    if (isOutcomeUnknown(e)) return { Unknown: clip(describeCallError(e)) };
+    if (e.kind === 'CallRejected') return { Rejected: { code: e.rejectCode, message: clip(e.rejectMessage) } };
+    return { Failed: clip(describeCallError(e)) };
 }
 
 function failure(error: CallError): CallFailure {
     return {
         class: errorClass(error),
         reject_code: error.kind === 'CallRejected' ? [error.rejectCode] : [],
-        message: describeCallError(error)
+        message: clip(describeCallError(error))
     };
 }

@@ -83,11 +83,11 @@ export const CallerError = IDL.Variant({
     NotAuthorized: NotAuthorized,
     InvalidArgument: InvalidArgument,
     /**
-     * An unbounded-wait call to a callee no controller trusts (see trust_callee): such a callee
-     * could keep the call, and with it the caller, from ever stopping.
+     * An unbounded-wait call not asked for by a controller, or to a callee the controllers do
+     * not trust (see trust_callee): it could keep the caller from ever stopping. `rule` says who may.
      */
-    UnboundedWaitNotAllowed: IDL.Record({ callee: IDL.Principal }),
-    /** `limit` calls made on request are outstanding; bounded-wait ones end within 300 s. */
+    UnboundedWaitNotAllowed: IDL.Record({ callee: IDL.Principal, rule: IDL.Text }),
+    /** `limit` calls made on request (for strangers in all, or for this principal) are outstanding; bounded-wait ones end within 300 s. */
     TooManyOutstandingCalls: IDL.Record({ limit: IDL.Nat32 }),
     /** The call was made and failed. */
     CallFailed: CallFailure
@@ -95,7 +95,7 @@ export const CallerError = IDL.Variant({
 export type CallerError =
     | { NotAuthorized: NotAuthorized }
     | { InvalidArgument: InvalidArgument }
-    | { UnboundedWaitNotAllowed: { callee: Principal } }
+    | { UnboundedWaitNotAllowed: { callee: Principal; rule: string } }
     | { TooManyOutstandingCalls: { limit: number } }
     | { CallFailed: CallFailure };
 
@@ -111,7 +111,7 @@ export type CallCalleeResult = Result<CallReport>;
 export const CallerStats = IDL.Record({
     /** Calls made on request since install (the history keeps the most recent ones). */
     completed: IDL.Nat64,
-    /** Calls made on request that are still waiting for a response. */
+    /** Calls made on request that are still waiting for a response (ended ones whose handling trapped drop out a minute past their deadline). */
     outstanding: IDL.Nat32,
     pings: IDL.Nat64
 });

@@ -1,7 +1,7 @@
 import { Principal } from 'azle';
 
 import { invalidArgument, isCanisterId } from '../common/refusals';
-import { SUBACCOUNT_BYTES } from '../ledger_mock/icrc1';
+import { MAX_TOKENS, SUBACCOUNT_BYTES } from '../ledger_mock/icrc1';
 import { MAX_CALL_TIMEOUT_SECONDS } from '../lib';
 import { TransferRequest } from './transfers/types';
 import { CallerError } from './types';
@@ -44,6 +44,7 @@ export function checkMethodName(method: string): CallerError | undefined {
 /** A transfer the ledger could never accept is refused before anything is journaled. */
 export function checkTransfer(request: TransferRequest): CallerError | undefined {
     if (request.amount === 0n) return invalidArgument('amount', 'must be greater than 0');
+    if (request.amount > MAX_TOKENS) return invalidArgument('amount', `at most ${MAX_TOKENS} (ledger tokens are u64)`);
     const sub = request.to.subaccount[0];
     if (sub !== undefined && sub.length !== SUBACCOUNT_BYTES) {
         return invalidArgument('to.subaccount', `${SUBACCOUNT_BYTES} bytes, got ${sub.length}`);

@@ -1,26 +1,42 @@
-import { canisterSelf, IDL, msgCaller, Principal, query, time, trap, update } from 'azle';
+import { canisterSelf, IDL, inspectMessage, msgCaller, Principal, query, time, trap, update } from 'azle';
 
 import { InvalidArgument, invalidArgument, NotAuthorized, requireController, Unit } from '../common/refusals';
+import { acceptsIngress } from '../common/ingress_guard';
 import { Call } from '../lib';
 import { ArchiveChunk, BlockLog } from './block_log';
 import { Account, GetBlocksArgs, GetBlocksResult, MAX_TOKENS, MetadataValue, TransferArg, TransferResult } from './icrc1';
 import { Ledger, malformedAccount } from './ledger';
 
 const FEE = 10_000n;
-const MAX_BLOCKS_PER_PAGE = 2_000n;
+/**
+ * Most blocks one icrc3_get_blocks response carries, and the default. Real ledgers serve up to
+ * 2,000; this one is TypeScript, and reading and encoding a block costs it about 12 M
+ * instructions (measured on the emulator, which counts as the replica does), so 250 stay well
+ * within a query's 5 B and the default of 100 leaves room for the rest of the message.
+ */
+const MAX_BLOCKS_PER_PAGE = 250n;
+const DEFAULT_BLOCKS_PER_PAGE = 100;
 /** Most blocks one generate_blocks call appends (stored as one run: the limit only keeps tests honest). */
 const MAX_GENERATED_PER_CALL = 1_000_000;
 /** Most stored blocks and runs one append_blocks call takes. */
 const MAX_APPENDED_PER_CALL = 10_000;
 /** How long the ledger waits for its archive to take a chunk. */
 const ARCHIVE_TIMEOUT_SECONDS = 60;
+/** The largest fault: a delay of more rounds would hold transfers for hours. */
+const MAX_FAULT = 1_000;
+/** One round: the management canister answers raw_rand in the round after it is called. */
+async function waitOneRound(): Promise<void> {
+    const result = await Call.unboundedWait('aaaaa-aa', 'raw_rand').call(IDL.Vec(IDL.Nat8));
+    if ('Err' in result) trap('waiting a round failed');
+}
+
 /** The account generate_blocks mints to: the ledger's own, subaccount 0xff...ff. */
 function fillerAccount(): Account {
     return { owner: canisterSelf(), subaccount: [new Uint8Array(32).fill(0xff)] };
 }
 
 const Faults = IDL.Record({
-    /** Every transfer commits, then waits this many self-call round trips before replying. */
+    /** Every transfer commits, then waits this many rounds before replying. */
     commit_then_delay_rounds: IDL.Nat32,
     /** The next N transfers trap before committing anything. */
     fail_before_commit: IDL.Nat32
@@ -29,7 +45,7 @@ type Faults = { commit_then_delay_rounds: number; fail_before_commit: number };
 
 /** How the block log is served, as real ICRC-3 ledgers do: each response is capped. */
 const BlockLogShape = IDL.Record({
-    /** Most blocks one call returns (1 to 2,000). */
+    /** Most blocks one call returns (1 to 250; 100 by default). */
     max_blocks_per_request: IDL.Nat32
 });
 type BlockLogShape = { max_blocks_per_request: number };
@@ -66,7 +82,13 @@ export default class {
     ledger = new Ledger(FEE);
     log = new BlockLog(this.ledger);
     faults: Faults = { commit_then_delay_rounds: 0, fail_before_commit: 0 };
-    shape: BlockLogShape = { max_blocks_per_request: Number(MAX_BLOCKS_PER_PAGE) };
+    shape: BlockLogShape = { max_blocks_per_request: DEFAULT_BLOCKS_PER_PAGE };
+
+    /** Ingress only: refuses an argument that would cost more to decode than its size (common/ingress_guard.ts). */
+    @inspectMessage({ manual: true })
+    inspect(): boolean {
+        return acceptsIngress();
+    }
 
     /** ICRC-1 transfer from the caller's account. Who: anyone. */
     @update([TransferArg], TransferResult)
@@ -75,16 +97,14 @@ export default class {
         const now = time();
         if (this.faults.fail_before_commit > 0) {
             this.faults.fail_before_commit--;
-            // The decrement above is rolled back with the trap; count it in a separate message.
-            await Call.unboundedWait(canisterSelf(), 'noop').call(IDL.Null);
+            // The decrement above is rolled back with the trap; commit it in a message of its own.
+            await waitOneRound();
             trap('ledger fault: failed before commit');
         }
         const error = this.ledger.check(caller, arg, now);
         if (error !== undefined) return { Err: error };
         const index = this.ledger.apply(caller, arg, now);
-        for (let i = 0; i < this.faults.commit_then_delay_rounds; i++) {
-            await Call.unboundedWait(canisterSelf(), 'noop').call(IDL.Null); // committed; the reply waits
-        }
+        for (let i = 0; i < this.faults.commit_then_delay_rounds; i++) await waitOneRound(); // committed; the reply waits
         return { Ok: index };
     }
 
@@ -188,11 +208,13 @@ export default class {
         return { Ok: this.ledger.mint(to, amount, time()) };
     }
 
-    /** Who: controllers. */
+    /** Faults for the next transfers, each at most 1,000. Who: controllers. */
     @update([Faults], Unit(AdminError))
     set_faults(faults: Faults): Result<null> {
         const refused = requireController('set_faults');
         if (refused !== undefined) return { Err: refused };
+        if (faults.commit_then_delay_rounds > MAX_FAULT) return { Err: invalidArgument('commit_then_delay_rounds', `at most ${MAX_FAULT}, got ${faults.commit_then_delay_rounds}`) };
+        if (faults.fail_before_commit > MAX_FAULT) return { Err: invalidArgument('fail_before_commit', `at most ${MAX_FAULT}, got ${faults.fail_before_commit}`) };
         this.faults = faults;
         return { Ok: null };
     }
@@ -268,9 +290,4 @@ export default class {
         return { Ok: entries };
     }
 
-    /** A self-call target for the delay fault. Who: anyone (it does nothing). */
-    @update([], IDL.Null)
-    noop(): null {
-        return null;
-    }
 }

@@ -1,5 +1,6 @@
 import { call as azleCall, IDL, msgCyclesRefunded, Principal } from 'azle';
 
+import { unsafeCandid } from './candid_guard';
 import { CallError, fromAzleCallError } from './errors';
 import { requireRewrite } from './rewrite_check';
 import { clampTimeout, DEFAULT_CALL_TIMEOUT_SECONDS } from './timeout';
@@ -20,7 +21,8 @@ const EMPTY_ARGS = new Uint8Array(IDL.encode([], []));
  *         .call(TransferResult);
  *
  * `call` never throws for a failed call: it returns `{ Err: CallError }`, whose class tells what
- * may be done next. It throws only for programming errors (bad timeout, bad method name, args that
+ * may be done next. A reply whose Candid could cost more to decode than its size says (see
+ * candid_guard.ts) is refused as CandidDecodeFailed before it is decoded. It throws only for programming errors (bad timeout, bad method name, args that
  * do not encode) and, for a bounded wait, MissingRewriteError in a module built without the
  * build's wasm rewrite.
  */
@@ -147,6 +149,8 @@ export class Call {
 
 function decodeResult<T>(raw: CallResult<Uint8Array>, resultType: IDL.Type<T>): CallResult<T> {
     if ('Err' in raw) return raw;
+    const unsafe = unsafeCandid(raw.Ok);
+    if (unsafe !== undefined) return { Err: { kind: 'CandidDecodeFailed', message: `refused before decoding: ${unsafe}` } };
     try {
         const [value] = IDL.decode([resultType], raw.Ok);
         return { Ok: value as T };

@@ -1,5 +1,6 @@
 export { Call, type CallResult } from './call';
 export { candidType } from './candid';
+export { unsafeCandid } from './candid_guard';
 export { msgDeadline, isBoundedWaitCall } from './deadline';
 export { MissingRewriteError } from './rewrite_check';
 export {

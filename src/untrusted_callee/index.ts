@@ -1,20 +1,11 @@
-import {
-    canisterSelf,
-    IDL,
-    msgArgData,
-    msgCyclesAccept,
-    msgCyclesAvailable,
-    msgReject,
-    msgReply,
-    query,
-    trap,
-    update
-} from 'azle';
+import { IDL, inspectMessage, msgArgData, msgCyclesAccept, msgCyclesAvailable, msgReject, msgReply, query, trap, update } from 'azle';
 
 import { invalidArgument, requireController, Unit } from '../common/refusals';
-import { Call, msgDeadline } from '../lib';
+import { acceptsIngress } from '../common/ingress_guard';
+import { Call, describeCallError, msgDeadline } from '../lib';
 import { Behaviour, CalleeConfig, CalleeError, CalleeReply, CalleeStats, MAX_REPLY_BYTES } from './types';
 
+const MANAGEMENT_CANISTER = 'aaaaa-aa';
 const DEFAULT_CONFIG: CalleeConfig = { behaviour: { Echo: null }, max_hang_rounds: 10_000, max_waiting: 1_000 };
 const MAX_HANG_ROUNDS = 1_000_000;
 const MAX_WAITING = 100_000;
@@ -25,9 +16,11 @@ type Result<T> = { Ok: T } | { Err: CalleeError };
  * A callee the caller must not trust: it may answer, reject, trap, take its time, or hang on to
  * the call (and the cycles attached to it) for as long as it likes.
  *
- * Hanging keeps the call context open with a loop of self-calls: an `await` on a promise that
- * never settles would not do, because the system answers a call whose execution ends without a
- * reply and without outstanding calls ("did not reply"). Every loop is bounded by
+ * Waiting keeps the call context open with a loop of calls to the management canister's
+ * raw_rand: an `await` on a promise that never settles would not do, because the system answers
+ * a call whose execution ends without a reply and without outstanding calls. raw_rand is answered
+ * in the next round (the replica postpones it), so each step waits one round instead of spinning
+ * through the round's inner rounds as a self-call would. Every loop is bounded by
  * `max_hang_rounds`, and at most `max_waiting` calls wait at once, so neither a hang nor a crowd
  * of them can run for ever or grow without bound.
  *
@@ -40,6 +33,12 @@ export default class {
     hanging = 0;
     releasedTotal = 0;
     callsTotal = 0n;
+
+    /** Ingress only: refuses an argument that would cost more to decode than its size (common/ingress_guard.ts). */
+    @inspectMessage({ manual: true })
+    inspect(): boolean {
+        return acceptsIngress();
+    }
 
     /**
      * Does what `behaviour` says with the payload. Who: anyone. A call that would wait while
@@ -102,12 +101,6 @@ export default class {
         return msgDeadline();
     }
 
-    /** One step of a hang: the target of the self-calls. Who: anyone (it does nothing). */
-    @update([], IDL.Null)
-    noop(): null {
-        return null;
-    }
-
     /** Replies, rejects (CANISTER_REJECT) or traps (CANISTER_ERROR) as the behaviour says. */
     private async respond(behaviour: Behaviour, payload: Uint8Array): Promise<void> {
         this.callsTotal++;
@@ -154,7 +147,7 @@ export default class {
         return reply({ cycles_accepted: accepted, ...(await this.wait(behaviour.AcceptCyclesThenHang.max_rounds[0], true)) });
     }
 
-    /** Self-calls until `rounds` round trips have passed, or until release() if `releasable`. */
+    /** Waits `rounds` rounds (raw_rand round trips), or until release() if `releasable`. */
     private async wait(rounds: number | undefined, releasable: boolean): Promise<{ waited_rounds: number; released: boolean }> {
         const limit = Math.min(rounds ?? this.config.max_hang_rounds, this.config.max_hang_rounds);
         const epoch = this.releaseEpoch;
@@ -162,7 +155,7 @@ export default class {
         this.hanging++;
         try {
             while (waited < limit && !(releasable && this.releaseEpoch !== epoch)) {
-                await Call.unboundedWait(canisterSelf(), 'noop').call(IDL.Null);
+                await waitOneRound();
                 waited++;
             }
         } finally {
@@ -172,6 +165,12 @@ export default class {
         if (released) this.releasedTotal++;
         return { waited_rounds: waited, released };
     }
+}
+
+/** One round: raw_rand is answered in the round after it is called. */
+async function waitOneRound(): Promise<void> {
+    const result = await Call.unboundedWait(MANAGEMENT_CANISTER, 'raw_rand').call(IDL.Vec(IDL.Nat8));
+    if ('Err' in result) trap(`waiting a round failed: ${describeCallError(result.Err)}`);
 }
 
 /** The arguments of a manual-reply method; bytes that are not Candid trap as Azle's own decoding does. */

@@ -14,9 +14,9 @@ export const Behaviour = IDL.Variant({
     Reject: IDL.Text,
     /** Traps (CANISTER_ERROR) with this message. */
     Trap: IDL.Text,
-    /** Keeps the call open with a self-call loop until `release` or `max_rounds` self-calls. */
+    /** Keeps the call open, round after round, until `release` or `max_rounds` rounds. */
     Hang: IDL.Record({ max_rounds: IDL.Opt(IDL.Nat32) }),
-    /** Replies after this many self-call round trips: a busy callee. */
+    /** Replies after this many rounds: a busy callee. */
     ReplyAfter: IDL.Nat32,
     /** Replies with this many bytes (at most 2,000,000: the IC's response limit is 2 MiB); more is rejected. */
     LargeReply: IDL.Nat32,
@@ -42,7 +42,7 @@ export const CalleeReply = candidType<CalleeReply>(
     /** `ic0.msg_deadline` as the callee saw it: 0 under unbounded wait. */
     deadline: IDL.Nat64,
     cycles_accepted: IDL.Nat,
-    /** Self-call round trips the callee waited before replying. */
+    /** Rounds the callee waited before replying. */
     waited_rounds: IDL.Nat32,
     /** True when `release` ended the wait. */
     released: IDL.Bool
@@ -58,7 +58,7 @@ export type CalleeReply = {
 
 export const CalleeConfig = IDL.Record({
     behaviour: Behaviour,
-    /** Upper bound of every self-call loop, so a hang cannot run for ever (default 10,000; 1 to 1,000,000). */
+    /** Most rounds any wait lasts, so a hang cannot run for ever (default 10,000; 1 to 1,000,000). */
     max_hang_rounds: IDL.Nat32,
     /** Most calls that may wait at once; more are rejected (default 1,000; 1 to 100,000). */
     max_waiting: IDL.Nat32

@@ -375,7 +375,7 @@ describe('the ledger itself', () => {
         expect(await mallory.set_faults({ commit_then_delay_rounds: 9, fail_before_commit: 9 })).toEqual(controllersOnly('set_faults'));
         expect(await mallory.set_block_log({ max_blocks_per_request: 1 })).toEqual(controllersOnly('set_block_log'));
         expect(await w.ledgerActor.set_block_log({ max_blocks_per_request: 0 })).toEqual({
-            Err: { InvalidArgument: { field: 'max_blocks_per_request', reason: '1 to 2000, got 0' } }
+            Err: { InvalidArgument: { field: 'max_blocks_per_request', reason: '1 to 250, got 0' } }
         });
         expect((await w.ledgerActor.icrc3_get_blocks([{ start: 0n, length: 10n }])).archived_blocks).toEqual([]);
         expect(await w.ledgerActor.icrc1_total_supply()).toBe(MINTED);

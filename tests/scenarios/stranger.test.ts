@@ -1,9 +1,11 @@
 /**
  * The hazard this project teaches, from the attacker's side: a stranger deploys a canister of
  * their own that never answers and asks the caller, through every method that takes a callee,
- * to call it. The caller only makes bounded-wait calls for strangers, so it still reaches
- * Stopped within its longest timeout (300 s). The same stranger, once a controller trusts their
- * canister for unbounded waits, holds the caller for as long as they like.
+ * to call it. The caller only makes bounded-wait calls for strangers (unbounded ones only when a
+ * controller asks, to a callee the controllers trust), so it still reaches Stopped within its
+ * longest timeout (300 s), even when its controllers trust the stranger's canister. Once a
+ * controller does make an unbounded-wait call to it, the stranger holds the caller for as long
+ * as they like.
  */
 import type { ActorSubclass } from '@dfinity/agent';
 import { IDL } from '@dfinity/candid';
@@ -95,9 +97,15 @@ describe('a stranger with a hanging canister of their own', () => {
         expect(outcomes.map((r) => Object.keys((r as { Ok: { outcome: object } }).Ok.outcome)[0])).toEqual(Array(22).fill('Unknown'));
     });
 
-    it('can hold the caller for ever once a controller trusts their canister for unbounded waits: the hazard', async () => {
+    it('cannot ask for an unbounded wait even to a canister the controllers trust', async () => {
         const a = await strangerDeploys({ trusted: true });
-        const held = a.w.em.createDeferredActor<Caller>(callerIdl, a.w.caller, { sender: STRANGER }).call_callee(a.theirs, HANG, NONE, UNBOUNDED, 0n);
+        const r = await a.asStranger.call_callee(a.theirs, HANG, NONE, UNBOUNDED, 0n);
+        expect(r).toEqual({ Err: { UnboundedWaitNotAllowed: { callee: a.theirs, rule: expect.stringMatching(/^only a controller may ask/) } } });
+    });
+
+    it('holds the caller for ever once a controller makes an unbounded-wait call to their trusted canister: the hazard', async () => {
+        const a = await strangerDeploys({ trusted: true });
+        const held = a.w.later.call_callee(a.theirs, HANG, NONE, UNBOUNDED, 0n); // the controller's own call
         await a.w.em.tick(3);
         const stop = a.w.em.requestStop({ canisterId: a.w.caller });
         await elapse(a.w.em, 3_600);

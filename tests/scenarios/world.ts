@@ -94,8 +94,8 @@ export const MINTED = 1_000_000_000_000n;
 export const FEE = 10_000n;
 
 /** The caller and the ledger mock, with MINTED tokens on the caller's account and the caller configured. */
-export async function deployLedgerWorld(options: { seed?: number; timeoutSeconds?: number } = {}): Promise<LedgerWorld> {
-    const em = await Emulator.create({ roundStepMs: ROUND_MS, seed: options.seed ?? 0 });
+export async function deployLedgerWorld(options: { seed?: number; timeoutSeconds?: number; innerRounds?: boolean } = {}): Promise<LedgerWorld> {
+    const em = await Emulator.create({ roundStepMs: ROUND_MS, seed: options.seed ?? 0, innerRounds: options.innerRounds });
     const ledger = await em.setupCanister({ wasm: wasm.ledger() });
     const caller = await em.setupCanister({ wasm: wasm.caller(), cycles: CALLER_CYCLES });
     drawTraceOnFailure(em, names({ caller, ledger_mock: ledger }));
@@ -104,6 +104,7 @@ export async function deployLedgerWorld(options: { seed?: number; timeoutSeconds
     const callerActor = em.createActor<Caller>(callerIdl, caller);
     ok(await ledgerActor.mint({ owner: caller, subaccount: [] }, MINTED));
     ok(await callerActor.set_transfer_settings({ ledger: [ledger], timeout_seconds: options.timeoutSeconds ?? 10, max_attempts: 40 }));
+    ok(await callerActor.trust_callee(ledger, true)); // for transfer_unbounded
     return { em, caller, ledger, callerActor, later: em.createDeferredActor<Caller>(callerIdl, caller), ledgerActor };
 }
 
