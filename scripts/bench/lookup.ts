@@ -36,7 +36,7 @@ async function lookupCost(before: number, knowsTip: boolean): Promise<{ calls: n
     await em.advanceTime(3_600_000);
     const to = { owner: Emulator.identity('bench'), subaccount: [] as [] };
     if (knowsTip) unwrap(await caller.transfer({ to, amount: 1n, client_key: [] }));
-    unwrap(await ledger.set_block_log({ max_blocks_per_request: 500 }));
+    unwrap(await ledger.set_block_log({ max_blocks_per_request: 250 }));
     const noAnswers = em.faults.dropBestEffort('response', { match: (m) => m.method === 'icrc1_transfer' });
     const op = unwrap(await caller.transfer({ to, amount: 1_000n, client_key: [] }));
     unwrap(await ledger.generate_blocks(AFTER));
