@@ -32,6 +32,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export class DfxHarness implements Harness {
     readonly network = 'local' as const;
+    readonly generation = 'the local replica';
     onWait: ((text: string) => void) | undefined;
 
     private constructor(
@@ -120,6 +121,10 @@ export class DfxHarness implements Harness {
     async status(canister: Principal): Promise<'running' | 'stopping' | 'stopped'> {
         const r = await this.management(canister).canister_status({ canister_id: canister });
         return Object.keys(r.status)[0] as 'running' | 'stopping' | 'stopped';
+    }
+
+    async cycleBalance(canister: Principal): Promise<bigint> {
+        return (await this.management(canister).canister_status({ canister_id: canister })).cycles;
     }
 
     async close(): Promise<void> {}

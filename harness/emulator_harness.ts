@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { ActorSubclass } from '@dfinity/agent';
 import { Principal } from '@dfinity/principal';
 
+import { ProfileName } from '../spec/system_api';
 import { Emulator, PendingCall } from '../emulator';
 import { makeActor } from '../emulator/actor';
 import { idlFactory as callerIdl } from '../src/declarations/caller/caller.did.js';
@@ -19,6 +20,9 @@ const SECOND = 1_000_000_000n;
  */
 export class EmulatorHarness implements Harness {
     readonly network = 'emulator' as const;
+    get generation(): string {
+        return this.em.profile;
+    }
     onWait: ((text: string) => void) | undefined;
     private readonly waiting = new Set<() => void>();
 
@@ -34,8 +38,8 @@ export class EmulatorHarness implements Harness {
         private readonly lazyCaller: ActorSubclass<Caller>
     ) {}
 
-    static async deploy(options: { seed?: number } = {}): Promise<EmulatorHarness> {
-        const em = await Emulator.create({ roundStepMs: 1_000, seed: options.seed ?? 0 });
+    static async deploy(options: { seed?: number; profile?: ProfileName } = {}): Promise<EmulatorHarness> {
+        const em = await Emulator.create({ roundStepMs: 1_000, seed: options.seed ?? 0, profile: options.profile });
         const wasm = (name: string) => readFileSync(builtWasm(name));
         const ledger = await em.setupCanister({ wasm: wasm('ledger_mock') });
         const callee = await em.setupCanister({ wasm: wasm('untrusted_callee') });
@@ -120,6 +124,10 @@ export class EmulatorHarness implements Harness {
 
     async status(canister: Principal): Promise<'running' | 'stopping' | 'stopped'> {
         return (await this.em.canisterStatus({ canisterId: canister })).status;
+    }
+
+    async cycleBalance(canister: Principal): Promise<bigint> {
+        return this.em.getCycleBalance(canister);
     }
 
     async close(): Promise<void> {}

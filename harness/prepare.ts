@@ -7,14 +7,15 @@ export function ok<T>(result: { Ok: T } | { Err: unknown }, what: string): T {
 }
 
 /**
- * What the scenarios need: the caller funded on the ledger and pointed at it, and the callee
- * trusted for unbounded waits (so that the walkthrough can show what such a wait does; the
- * `trust` scenario shows the refusal without it).
+ * What the scenarios need: the caller funded on the ledger and pointed at it, and the callee and
+ * the ledger trusted for unbounded waits, so that the walkthrough (whose calls a controller
+ * makes) can show what such a wait does; the `trust` scenario shows that a stranger still cannot.
  */
 export async function prepare(h: Harness): Promise<void> {
     ok(await h.ledgerActor.mint({ owner: h.caller, subaccount: [] }, 1_000_000_000_000n), 'mint');
     ok(await h.callerActor.set_transfer_settings({ ledger: [h.ledger], timeout_seconds: 10, max_attempts: 40 }), 'set_transfer_settings');
     ok(await h.callerActor.trust_callee(h.callee, true), 'trust_callee');
+    ok(await h.callerActor.trust_callee(h.ledger, true), 'trust_callee');
 }
 
 /** The harness IC_BACKEND names: the embedded emulator (default) or a dfx local replica. */

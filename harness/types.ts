@@ -25,6 +25,8 @@ export interface Pending<T> {
  */
 export interface Harness {
     readonly network: Network;
+    /** The replica generation the canisters run on, where it is known (the emulator's profile). */
+    readonly generation: string;
     readonly caller: Principal;
     readonly callee: Principal;
     readonly ledger: Principal;
@@ -49,5 +51,7 @@ export interface Harness {
     /** Upgrades the caller with its freshly built module (it must be stopped). */
     upgradeCaller(): Promise<void>;
     status(canister: Principal): Promise<'running' | 'stopping' | 'stopped'>;
+    /** A canister's cycle balance (the harness's identity controls the three canisters). */
+    cycleBalance(canister: Principal): Promise<bigint>;
     close(): Promise<void>;
 }

@@ -3,11 +3,17 @@ import { ScenarioReport } from './run';
 import { HIDDEN } from './timeline';
 
 /**
+ * Management calls that are plumbing, not story: status polls, and the chunk uploads that carry
+ * a module too large for one message (the install itself, install_chunked_code, is drawn).
+ */
+const PLUMBING = new Set(['canister_status', 'upload_chunk', 'clear_chunk_store', 'stored_chunks']);
+
+/**
  * What a scenario's diagram shows: what the timeline shows, and the management canister too
- * (stopping, upgrading and starting are the story of some scenarios), but not the status polls.
+ * (stopping, upgrading and starting are the story of some scenarios), but not its plumbing.
  */
 function drawn(entry: TraceEntry): boolean {
-    return !HIDDEN.has(entry.method) && entry.method !== 'canister_status' && entry.model !== 'timer';
+    return !HIDDEN.has(entry.method) && !PLUMBING.has(entry.method) && entry.model !== 'timer';
 }
 
 /** The scenario's trace, its names and its title, ready to draw; undefined off the emulator (no trace). */

@@ -77,6 +77,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
         for (const scenario of scenarios) {
             options.print(`\n== ${scenario.name}: ${scenario.title}`);
             const started = await h.now();
+            // Where the scenario's messages begin in the trace: not by time, which inner rounds
+            // may leave unchanged from the previous scenario's last call.
+            const traceStart = h instanceof EmulatorHarness ? h.em.trace().length : 0;
             const steps: Step[] = [];
             const say = async (text: string) => {
                 const at = Number((await h.now()) - started) / 1e9;
@@ -85,14 +88,19 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
             };
             const report: ScenarioReport = { name: scenario.name, title: scenario.title, ok: false, summary: '', facts: {}, steps, timeline: [] };
             try {
-                Object.assign(report, await scenario.run({ h, say, virtual: h.network === 'emulator' }));
+                const otherGeneration =
+                    h instanceof EmulatorHarness
+                        ? () => EmulatorHarness.deploy({ profile: h.generation === 'current' ? 'dfx-0.24.1-beta.1' : 'current' })
+                        : undefined;
+                Object.assign(report, await scenario.run({ h, say, virtual: h.network === 'emulator', otherGeneration }));
             } catch (e) {
                 report.error = e instanceof Error ? e.message : String(e);
                 report.summary = `failed: ${report.error}`;
             }
             if (h instanceof EmulatorHarness) {
-                report.timeline = timeline(h.em.trace(), names, started);
-                report.trace = new ScenarioTrace(h.em.trace().filter((e) => e.sentAt >= started), names, started);
+                const entries = h.em.trace().slice(traceStart);
+                report.timeline = timeline(entries, names, started);
+                report.trace = new ScenarioTrace(entries, names, started);
                 if (report.timeline.length > 0) options.print('  timeline:');
                 for (const line of report.timeline) options.print(line);
             }

@@ -15,7 +15,8 @@ export function timeline(entries: readonly TraceEntry[], names: Map<string, stri
             const end = e.completedAt === undefined ? 'still waiting' : `${describe(e)} at ${at(e.completedAt)}`;
             const refund = e.cycles > 0n && e.completedAt !== undefined ? `, ${e.refunded} refunded` : '';
             const late = e.lateResponseDropped ? ' (late reply dropped)' : '';
-            return `  ${at(e.sentAt)}  ${name(e.from).padStart(8)} → ${name(e.to).padEnd(16)} ${e.method.padEnd(20)} [${model}]${cycles}  ${end}${refund}${late}`;
+            const credited = e.creditedLater > 0n && e.creditedAt !== undefined ? `; ${e.creditedLater} credited later, at ${at(e.creditedAt)}` : '';
+            return `  ${at(e.sentAt)}  ${name(e.from).padStart(8)} → ${name(e.to).padEnd(16)} ${e.method.padEnd(20)} [${model}]${cycles}  ${end}${refund}${late}${credited}`;
         });
 }
 
