@@ -15,3 +15,18 @@ export function canisterIdFromIndex(index: number): Principal {
     bytes[9] = 0x01;
     return Principal.fromUint8Array(bytes);
 }
+
+const texts = new WeakMap<Principal, string>();
+
+/**
+ * A principal's text form, computed once per Principal object: the emulator looks canisters and
+ * queue pairs up by it for every message, and Principal.toText hashes (CRC32) and base32-encodes.
+ */
+export function textOf(principal: Principal): string {
+    let text = texts.get(principal);
+    if (text === undefined) {
+        text = principal.toText();
+        texts.set(principal, text);
+    }
+    return text;
+}

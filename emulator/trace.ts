@@ -1,5 +1,7 @@
 import { Principal } from '@dfinity/principal';
 
+import { textOf } from './ids';
+
 export type Model = 'ingress' | 'guaranteed' | 'best-effort' | 'timer';
 
 export type TraceOutcome =
@@ -66,8 +68,8 @@ export class Trace {
         const entry: TraceEntry = {
             id: this.entries.length,
             model: e.model,
-            from: typeof e.from === 'string' ? e.from : e.from.toText(),
-            to: e.to.toText(),
+            from: typeof e.from === 'string' ? e.from : textOf(e.from),
+            to: textOf(e.to),
             method: e.method,
             deadline: e.deadline,
             cycles: e.cycles,

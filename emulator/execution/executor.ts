@@ -218,7 +218,7 @@ export interface ExecuteOptions {
  */
 export function execute(canister: Canister, entry: Entry, time: bigint, options: ExecuteOptions = {}): Outcome {
     const state = stateFor(entry, canister, time);
-    const snapshot = canister.snapshot(true);
+    canister.beginExecution();
     const reportedLimit = instructionLimit(entry, canister.limits);
     canister.startMeter(options.limit ?? reportedLimit, reportedLimit);
     canister.current = state;
@@ -241,8 +241,10 @@ export function execute(canister: Canister, entry: Entry, time: bigint, options:
     const instructions = canister.instructionsUsed();
     const discard = entry.kind === 'query' || entry.kind === 'replicated_query' || entry.kind === 'inspect';
     if (trap !== undefined || discard) {
-        canister.restore(snapshot);
+        canister.rollbackExecution();
         undoStableWrites(canister, state);
+    } else {
+        canister.commitExecution();
     }
     return { state, trap, instructions };
 }

@@ -288,7 +288,7 @@ function assembleChunks(store: Canister, args: InstallChunkedCodeArgs): Uint8Arr
 }
 
 function statusOf(subnet: Subnet, canister: Canister): CanisterStatusResult {
-    const wasmMemory = BigInt(canister.memory().buffer.byteLength);
+    const wasmMemory = BigInt(canister.heap().length);
     const stable = BigInt(canister.stable.byteLength);
     const globals = BigInt((canister.installed?.mutableGlobals.length ?? 0) * 8);
     const snapshots = [...canister.snapshots.values()].reduce((n, s) => n + s.size, 0n);
@@ -433,7 +433,7 @@ function takeSnapshot(subnet: Subnet, canister: Canister, args: TakeSnapshotArgs
         throw new Rejection(RejectCode.CanisterReject, `Canister ${canister.idText} has reached the maximum number of snapshots allowed: ${MAX_SNAPSHOTS}.`);
     }
     const state = canister.captureState();
-    const size = BigInt(canister.memory().buffer.byteLength + canister.stable.byteLength + canister.chunkStore.size + canister.moduleSize);
+    const size = BigInt(canister.heap().length + canister.stable.byteLength + canister.chunkStore.size + canister.moduleSize);
     const id = snapshotId(canister);
     if (replace !== undefined) canister.snapshots.delete(hex(replace));
     canister.snapshots.set(hex(id), { id, takenAt: subnet.time, state, size });

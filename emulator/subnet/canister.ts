@@ -9,6 +9,7 @@ import { defaultSettings, SettingsState } from '../management/settings';
 import { buildIc0, CanisterView, Limits, SubnetView } from '../system_api';
 import { CanisterStatusName } from '../system_api/env';
 import { CallContext } from './messages';
+import { PAGE_SHIFT } from '../wasm/inject';
 import { CompiledModule } from './module_cache';
 import { StableMemory } from './stable_memory';
 
@@ -19,8 +20,32 @@ interface Code {
     memory: WebAssembly.Memory;
     globals: WebAssembly.Global[];
     table: WebAssembly.Table | undefined;
-    /** The instruction counter and its out-of-instructions flag (wasm/metering.ts), if metered. */
+    /** The instruction counter and its out-of-instructions flag (wasm/inject.ts), if metered. */
     meter: { readonly counter: WebAssembly.Global; readonly flag: WebAssembly.Global } | undefined;
+    /**
+     * With the write barrier: the map's size, where the canister's heap starts in the memory.
+     * Byte p of the map is set once a store wrote the heap's 4 KiB page p (wasm/inject.ts).
+     */
+    heapOffset: number | undefined;
+}
+
+/** The pages the write barrier tracks (wasm/inject.ts, PAGE_SHIFT). */
+const PAGE = 1 << PAGE_SHIFT;
+const WASM_PAGE = 65_536;
+
+/** Copies the written pages, in ascending order, from one heap to the other; adjacent pages as one run. */
+function copyPages(from: Uint8Array, to: Uint8Array, pages: ArrayLike<number>): void {
+    const limit = Math.min(from.length, to.length);
+    let i = 0;
+    while (i < pages.length) {
+        const first = pages[i];
+        let last = first;
+        while (i + 1 < pages.length && pages[i + 1] === last + 1) last = pages[++i];
+        i++;
+        const start = first * PAGE;
+        const end = Math.min((last + 1) * PAGE, limit);
+        if (start < end) to.set(from.subarray(start, end), start);
+    }
 }
 
 /** What a message execution may have to undo in the instance (stable memory has its own undo log). */
@@ -57,6 +82,8 @@ export interface PendingStop {
 
 const EMPTY_MEMORY = new WebAssembly.Memory({ initial: 0 });
 
+
+
 /**
  * One canister: its settings and status, cycles, stable memory, timer, call contexts and (once
  * installed) its code. Heap, globals and stable memory can be snapshotted and restored, which is
@@ -92,7 +119,16 @@ export class Canister implements CanisterView {
     /** Fault injection: rounds during which requests to it are not inducted (they wait in output queues). */
     congestedUntilRound = -1;
     private code: Code | undefined;
-    private scratch = new Uint8Array(0);
+    /**
+     * The heap as the last committed execution left it: a rollback copies back from it, and a
+     * commit brings it up to date, page by page as the write barrier reports (undefined until the
+     * first execution after the code or memory was replaced wholesale).
+     */
+    private committed: Uint8Array | undefined;
+    /** Globals as the execution under way found them. */
+    private globalsBefore: unknown[] = [];
+    /** Pages the host wrote during the execution under way (System API copies into the heap). */
+    private readonly hostWritten = new Set<number>();
     /** The instructions the execution under way may use, and the limit a trap reports. */
     private meterLimit = 0n;
     private reportedLimit = 0n;
@@ -112,8 +148,11 @@ export class Canister implements CanisterView {
         return this.code?.compiled;
     }
 
-    memory(): WebAssembly.Memory {
-        return this.code?.memory ?? EMPTY_MEMORY;
+    /** The canister's heap, as its code addresses it (the write barrier's map left out). */
+    heap(): Uint8Array {
+        const code = this.code;
+        if (code === undefined) return new Uint8Array(0);
+        return new Uint8Array(code.memory.buffer, code.heapOffset ?? 0);
     }
 
     hasExport(name: string): boolean {
@@ -127,6 +166,7 @@ export class Canister implements CanisterView {
     instantiate(compiled: CompiledModule, limit: bigint, reportedLimit = limit): bigint {
         const previous = this.code;
         this.code = undefined;
+        this.committed = undefined;
         try {
             this.code = this.newInstance(compiled);
             this.startMeter(limit, reportedLimit);
@@ -193,6 +233,7 @@ export class Canister implements CanisterView {
 
     uninstall(): void {
         this.code = undefined;
+        this.committed = undefined;
     }
 
     /** A copy of everything a snapshot holds (stable memory and chunks are shared copy-on-write). */
@@ -211,6 +252,7 @@ export class Canister implements CanisterView {
     /** Puts a captured state back: the module (a fresh instance, its start function not run), memories, chunks. */
     loadState(state: CanisterState): void {
         this.code = state.compiled === undefined ? undefined : this.newInstance(state.compiled);
+        this.committed = undefined;
         if (state.memory !== undefined) this.restore(state.memory);
         this.stable = state.stable.snapshot();
         this.certifiedData = state.certifiedData;
@@ -232,45 +274,121 @@ export class Canister implements CanisterView {
 
     restoreInstall(saved: SavedInstall): void {
         this.code = saved.code;
+        this.committed = undefined;
         if (saved.snapshot !== undefined) this.restore(saved.snapshot);
         this.stable = saved.stable;
         this.globalTimer = saved.globalTimer;
         this.certifiedData = saved.certifiedData;
     }
 
-    /**
-     * Copies what a message may change. With `reuse`, the copy goes into a buffer kept for the
-     * purpose (one per canister: message executions do not nest), which spares the garbage
-     * collector an allocation of the whole heap per message.
-     */
-    snapshot(reuse = false): Snapshot {
+    /** A copy of the heap and globals (for canister snapshots and installs). */
+    snapshot(): Snapshot {
         const code = this.requireCode();
-        const live = new Uint8Array(code.memory.buffer);
-        let heap: Uint8Array;
-        if (reuse) {
-            if (this.scratch.length !== live.length) this.scratch = new Uint8Array(live.length);
-            this.scratch.set(live);
-            heap = this.scratch;
-        } else {
-            heap = live.slice();
-        }
         return {
-            heap,
+            heap: this.heap().slice(),
             globals: code.globals.map((g) => g.value as unknown)
         };
     }
 
     restore(snapshot: Snapshot): void {
+        this.putBack(snapshot);
+        this.committed = undefined;
+    }
+
+    private putBack(snapshot: Snapshot): void {
         let code = this.requireCode();
-        if (code.memory.buffer.byteLength !== snapshot.heap.length) {
+        if (this.heap().length !== snapshot.heap.length) {
             // Wasm memory cannot shrink: start a fresh instance and grow it to the saved size.
             code = this.newInstance(code.compiled);
             this.code = code;
-            const missing = (snapshot.heap.length - code.memory.buffer.byteLength) / 65_536;
+            const missing = (snapshot.heap.length - this.heap().length) / WASM_PAGE;
             if (missing > 0) code.memory.grow(missing);
         }
-        new Uint8Array(code.memory.buffer).set(snapshot.heap);
+        this.heap().set(snapshot.heap);
         code.globals.forEach((g, i) => (g.value = snapshot.globals[i]));
+    }
+
+    /**
+     * Starts a message execution: remembers the globals; the heap's committed state is kept
+     * already, so nothing is copied (except the first time, or for a module without the write
+     * barrier, whose whole heap is copied).
+     */
+    beginExecution(): void {
+        const code = this.requireCode();
+        this.globalsBefore = code.globals.map((g) => g.value as unknown);
+        this.hostWritten.clear();
+        if (this.committed === undefined || code.heapOffset === undefined) {
+            this.committed = this.heap().slice();
+            this.takeWrittenPages(code);
+        }
+    }
+
+    /** The execution's effects stay: the committed heap takes the pages it wrote, and any it grew. */
+    commitExecution(): void {
+        const code = this.requireCode();
+        const live = this.heap();
+        let committed = this.committed ?? live.slice();
+        if (live.length > committed.length) {
+            const grown = new Uint8Array(live.length);
+            grown.set(committed);
+            grown.set(live.subarray(committed.length), committed.length);
+            committed = grown;
+        }
+        this.committed = committed;
+        if (code.heapOffset === undefined) return; // copied whole at the next begin
+        copyPages(live, committed, this.takeWrittenPages(code));
+    }
+
+    /** The execution is undone: heap pages it wrote and globals go back to their committed state. */
+    rollbackExecution(): void {
+        const code = this.requireCode();
+        const committed = this.committed;
+        if (committed === undefined) throw new Error(`canister ${this.idText}: rollback without a begun execution`);
+        const live = this.heap();
+        if (live.length !== committed.length || code.heapOffset === undefined) {
+            // It grew the memory (which cannot shrink): a fresh instance with the committed heap.
+            this.putBack({ heap: committed, globals: this.globalsBefore });
+            this.takeWrittenPages(this.requireCode());
+            return;
+        }
+        copyPages(committed, live, this.takeWrittenPages(code));
+        code.globals.forEach((g, i) => (g.value = this.globalsBefore[i]));
+    }
+
+    /** Records that the host wrote [start, start + length) of the heap. */
+    noteHostWrite(start: number, length: number): void {
+        if (length === 0) return;
+        for (let p = Math.floor(start / PAGE); p <= Math.floor((start + length - 1) / PAGE); p++) this.hostWritten.add(p);
+    }
+
+    /**
+     * The pages written since the last commit or rollback (marked in the map by the barrier, or
+     * noted for the host), in ascending order, the marks cleared. Marks past the heap (a store
+     * that trapped out of bounds) are left: after a grow they only copy a page that did not change.
+     */
+    private takeWrittenPages(code: Code): number[] {
+        const pages: number[] = [];
+        if (code.heapOffset !== undefined) {
+            const count = Math.min(Math.ceil(this.heap().length / PAGE) + 1, code.heapOffset);
+            // The map, read eight entries at a time: most are zero.
+            const words = new BigUint64Array(code.memory.buffer, 0, Math.ceil(count / 8));
+            const map = new Uint8Array(code.memory.buffer, 0, code.heapOffset);
+            for (let w = 0; w < words.length; w++) {
+                if (words[w] === 0n) continue;
+                for (let p = w * 8; p < w * 8 + 8; p++) {
+                    if (map[p] !== 0) {
+                        pages.push(p);
+                        map[p] = 0;
+                    }
+                }
+            }
+        }
+        if (this.hostWritten.size > 0) {
+            for (const p of this.hostWritten) if (!pages.includes(p)) pages.push(p);
+            pages.sort((a, b) => a - b);
+            this.hostWritten.clear();
+        }
+        return pages;
     }
 
     /** Calls an exported function (a canister method or system hook). */
@@ -307,7 +425,8 @@ export class Canister implements CanisterView {
             meter:
                 metering === undefined
                     ? undefined
-                    : { counter: exports[metering.counter] as WebAssembly.Global, flag: exports[metering.outOfInstructions] as WebAssembly.Global }
+                    : { counter: exports[metering.counter] as WebAssembly.Global, flag: exports[metering.outOfInstructions] as WebAssembly.Global },
+            heapOffset: compiled.heapOffset
         };
     }
 }

@@ -6,6 +6,7 @@ import { Canister } from './canister';
 import { CallContext, Callback, isBestEffort, Response, ResponseMessage } from './messages';
 import { refundLater } from './refunds';
 import { Subnet } from './subnet';
+import { textOf } from '../ids';
 
 /** The effects of a finished execution, and the messages they produce. One rule per function. */
 
@@ -66,7 +67,7 @@ function sendRequest(subnet: Subnet, canister: Canister, ctx: CallContext, call:
     const model: Model = isBestEffort(call.deadline) ? 'best-effort' : 'guaranteed';
     const entry = subnet.trace.start({ model, from: canister.id, to: call.callee, method: call.method, deadline: call.deadline, cycles: call.cycles, time: subnet.time, round: subnet.round });
     subnet.traces.set(callback.id, entry);
-    if (isBestEffort(call.deadline) && subnet.faults.shouldDrop('request', { from: canister.idText, to: call.callee.toText(), method: call.method })) {
+    if (isBestEffort(call.deadline) && subnet.faults.shouldDrop('request', { from: canister.idText, to: textOf(call.callee), method: call.method })) {
         // Never delivered: the callback expires at the deadline; the cycles come back (or not) as the generation says.
         subnet.trace.complete(entry, { kind: 'request dropped' }, subnet.time);
         refundLater(subnet, canister.id, call.cycles, entry);
@@ -87,7 +88,7 @@ function sendRequest(subnet: Subnet, canister: Canister, ctx: CallContext, call:
 
 /** A response to a caller canister, into its input queue (unless fault injection drops it). */
 export function sendResponse(subnet: Subnet, m: ResponseMessage): void {
-    if (isBestEffort(m.deadline) && subnet.faults.shouldDrop('response', { from: m.from.toText(), to: m.to.toText(), method: subnet.callbacks.get(m.callbackId)?.method ?? '' })) {
+    if (isBestEffort(m.deadline) && subnet.faults.shouldDrop('response', { from: textOf(m.from), to: textOf(m.to), method: subnet.callbacks.get(m.callbackId)?.method ?? '' })) {
         // "Outbound (best-effort) responses can be dropped with impunity": the caller's callback
         // expires; the refund it carried comes back (or not) as the generation says.
         const entry = subnet.traces.get(m.callbackId);

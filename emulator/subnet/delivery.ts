@@ -2,7 +2,7 @@ import { Principal } from '@dfinity/principal';
 
 import { RejectCode } from '../errors';
 import { Entry, execute } from '../execution/executor';
-import { MANAGEMENT_CANISTER } from '../ids';
+import { MANAGEMENT_CANISTER, textOf } from '../ids';
 import { Canister } from './canister';
 import { commit, finishContext, finishIngress, outcomeOf, recordLogs, sendResponse } from './commit';
 import { CallContext, Deadline, deadlinePassed, IngressMessage, Message, RequestMessage, Response, ResponseMessage } from './messages';
@@ -67,7 +67,7 @@ function deliverRequest(subnet: Subnet, m: RequestMessage): bigint {
     }
     const respond = (response: Response, refund: bigint) =>
         sendResponse(subnet, { kind: 'response', callbackId: m.callbackId, to: m.from, from: m.to, response, refund, deadline: m.deadline });
-    const injected = subnet.faults.systemReject({ from: m.from.toText(), to: m.to.toText(), method: m.method });
+    const injected = subnet.faults.systemReject({ from: textOf(m.from), to: textOf(m.to), method: m.method });
     if (injected !== undefined) {
         respond({ reject: injected }, m.cycles);
         return 0n;
@@ -121,7 +121,7 @@ function deliverResponse(subnet: Subnet, m: ResponseMessage): bigint {
     }
     const closure = 'reply' in m.response ? callback.onReply : callback.onReject;
     const caller = originCaller(ctx);
-    const injected = subnet.faults.callbackTrap({ from: m.from.toText(), to: callback.owner.toText(), method: callback.method });
+    const injected = subnet.faults.callbackTrap({ from: textOf(m.from), to: textOf(callback.owner), method: callback.method });
     // A callback and its cleanup share one message's instructions, and the callback may use all
     // but 5 % of them, kept for the cleanup (execution/response.rs,
     // RESERVED_CLEANUP_INSTRUCTIONS_IN_PERCENT); a trap still reports the whole limit.

@@ -17,6 +17,8 @@ export interface CompiledModule {
     readonly start: string | undefined;
     /** Export names of the instruction counter globals; undefined when compiled without metering. */
     readonly metering: { readonly counter: string; readonly outOfInstructions: string } | undefined;
+    /** Where the canister's heap starts in the memory, after the write barrier's map (wasm/inject.ts). */
+    readonly heapOffset: number | undefined;
 }
 
 const cache = new Map<string, CompiledModule>();
@@ -32,7 +34,7 @@ export function compileModule(wasm: Uint8Array, metering = true): CompiledModule
     if (cached !== undefined) return cached;
     let compiled: CompiledModule;
     try {
-        const instrumented = instrument(wasm, { metering });
+        const instrumented = instrument(wasm, { metering, dirtyPages: true });
         const module = new WebAssembly.Module(new Uint8Array(instrumented.wasm));
         compiled = {
             hash,
@@ -43,7 +45,8 @@ export function compileModule(wasm: Uint8Array, metering = true): CompiledModule
             table: instrumented.table,
             memory: instrumented.memory,
             start: instrumented.start,
-            metering: instrumented.metering
+            metering: instrumented.metering,
+            heapOffset: instrumented.heapOffset
         };
     } catch (e) {
         throw new EmulatorError(`invalid wasm module: ${(e as Error).message}`);

@@ -4,7 +4,7 @@ import { SystemApiProfile } from '../../spec/system_api';
 import { RejectCode } from '../errors';
 import { Faults } from '../faults';
 import { ReplicaRules } from '../generations';
-import { canisterIdFromIndex, MANAGEMENT_CANISTER } from '../ids';
+import { canisterIdFromIndex, MANAGEMENT_CANISTER, textOf } from '../ids';
 import { Prng } from '../prng';
 import { Trace, TraceEntry } from '../trace';
 import { Limits, SubnetView } from '../system_api';
@@ -120,12 +120,12 @@ export class Subnet implements SubnetView {
     createCanister(controllers: Principal[], cycles: bigint): Canister {
         const id = canisterIdFromIndex(this.nextIds.canister++);
         const canister = new Canister(id, controllers, cycles, this);
-        this.canisters.set(id.toText(), canister);
+        this.canisters.set(textOf(id), canister);
         return canister;
     }
 
     canister(id: Principal): Canister | undefined {
-        return this.canisters.get(id.toText());
+        return this.canisters.get(textOf(id));
     }
 
     isManagement(id: Principal): boolean {
@@ -181,5 +181,5 @@ export class Subnet implements SubnetView {
 }
 
 function pairKey(from: Principal, to: Principal): string {
-    return `${from.toText()}>${to.toText()}`;
+    return `${textOf(from)}>${textOf(to)}`;
 }

@@ -9,7 +9,8 @@ export type CanisterStatusName = 'running' | 'stopping' | 'stopped';
 /** What the System API may see of the canister it serves and of the subnet. */
 export interface CanisterView {
     readonly id: Principal;
-    memory(): WebAssembly.Memory;
+    /** The canister's heap as its code addresses it. */
+    heap(): Uint8Array;
     stable: StableMemory;
     /** Lines the wasm start function printed, for the install to log. */
     readonly startLog: string[];
@@ -21,6 +22,8 @@ export interface CanisterView {
     charge(instructions: bigint): void;
     /** Instructions the execution under way used so far. */
     instructionsUsed(): bigint;
+    /** Records that the host wrote [start, start + length) of the heap (for rollback). */
+    noteHostWrite(start: number, length: number): void;
 }
 
 /** The limits a subnet enforces; defaults in emulator.ts, each with the replica's constant. */
@@ -66,7 +69,7 @@ export class ApiEnv {
     }
 
     bytes(): Uint8Array {
-        return new Uint8Array(this.canister.memory().buffer);
+        return this.canister.heap();
     }
 
     read(src: number, size: number): Uint8Array {
@@ -83,6 +86,7 @@ export class ApiEnv {
             throw new HostTrap(`memory access out of bounds: [${dst}, ${dst + data.length}) in a heap of ${heap.length} bytes`);
         }
         heap.set(data, dst);
+        this.canister.noteHostWrite(dst, data.length);
     }
 
     /** The `_copy` convention: copy data[offset, offset+size) to dst, trapping if out of range. */

@@ -83,7 +83,11 @@ export const SectionId = {
     Memory: 5,
     Global: 6,
     Export: 7,
-    Start: 8
+    Start: 8,
+    Element: 9,
+    Code: 10,
+    Data: 11,
+    DataCount: 12
 } as const;
 
 export function sections(bytes: Uint8Array): Section[] {

@@ -1,5 +1,5 @@
 import { Reader, sections, SectionId, skipConstExpr, skipLimits, WasmFormatError, writeName, writeU32 } from './binary';
-import { meter } from './metering';
+import { inject, RESERVED_BYTES } from './inject';
 
 /** Export names the host adds; a module that already uses them is refused. */
 export const GLOBAL_EXPORT_PREFIX = '__host_global_';
@@ -20,8 +20,13 @@ export interface Instrumented {
     readonly memory: string | undefined;
     /** Export name of the start function, if the module has one: the host calls it after instantiation. */
     readonly start: string | undefined;
-    /** Export names of the metering globals (see metering.ts), for a metered module. */
+    /** Export names of the metering globals (see inject.ts), for a metered module. */
     readonly metering: { readonly counter: string; readonly outOfInstructions: string } | undefined;
+    /**
+     * With the write barrier: the canister's heap starts this many bytes into the memory, after
+     * the map of written pages (see inject.ts); undefined without it.
+     */
+    readonly heapOffset: number | undefined;
 }
 
 interface ModuleShape {
@@ -98,14 +103,11 @@ function shape(bytes: Uint8Array): ModuleShape {
  * can snapshot and roll back a message's effects and call callbacks by table index. Works on the
  * binary directly (no re-encoding of code), so it costs milliseconds even for a 3.5 MB module.
  */
-export function instrument(original: Uint8Array, options: { metering: boolean }): Instrumented {
-    let bytes = original;
-    let hostGlobals: readonly number[] = [];
-    if (options.metering) {
-        const metered = meter(original);
-        bytes = metered.wasm;
-        hostGlobals = [metered.counterGlobal, metered.outOfInstructionsGlobal];
-    }
+export function instrument(original: Uint8Array, options: { metering: boolean; dirtyPages: boolean }): Instrumented {
+    const injected = options.metering || options.dirtyPages ? inject(original, options) : undefined;
+    const bytes = injected?.wasm ?? original;
+    const hostGlobals: number[] = [];
+    if (injected?.metering !== undefined) hostGlobals.push(injected.metering.counterGlobal, injected.metering.outOfInstructionsGlobal);
     const s = shape(bytes);
     for (const name of s.exportNames) {
         if (name.startsWith(GLOBAL_EXPORT_PREFIX) || RESERVED.has(name)) {
@@ -115,12 +117,13 @@ export function instrument(original: Uint8Array, options: { metering: boolean })
     const added: number[] = [];
     let count = 0;
     let metering: Instrumented['metering'];
-    if (options.metering) {
-        added.push(...writeName(COUNTER_EXPORT), 0x03, ...writeU32(hostGlobals[0]));
-        added.push(...writeName(OUT_OF_INSTRUCTIONS_EXPORT), 0x03, ...writeU32(hostGlobals[1]));
+    if (injected?.metering !== undefined) {
+        added.push(...writeName(COUNTER_EXPORT), 0x03, ...writeU32(injected.metering.counterGlobal));
+        added.push(...writeName(OUT_OF_INSTRUCTIONS_EXPORT), 0x03, ...writeU32(injected.metering.outOfInstructionsGlobal));
         count += 2;
         metering = { counter: COUNTER_EXPORT, outOfInstructions: OUT_OF_INSTRUCTIONS_EXPORT };
     }
+    const heapOffset = injected?.dirtyPages === true ? RESERVED_BYTES : undefined;
     // The metering globals are the host's: a trap does not roll them back.
     const mutableGlobals = s.mutableGlobals.filter((index) => !hostGlobals.includes(index)).map((index) => {
         const name = `${GLOBAL_EXPORT_PREFIX}${index}`;
@@ -153,8 +156,8 @@ export function instrument(original: Uint8Array, options: { metering: boolean })
         body.set(bytes.subarray(0, startSection.headerStart), 0);
         body.set(bytes.subarray(startSection.end), startSection.headerStart);
     }
-    if (count === 0) return { wasm: bytes, mutableGlobals, table, memory, start, metering };
-    return withExports(body, added, count, { mutableGlobals, table, memory, start, metering });
+    if (count === 0) return { wasm: bytes, mutableGlobals, table, memory, start, metering, heapOffset };
+    return withExports(body, added, count, { mutableGlobals, table, memory, start, metering, heapOffset });
 }
 
 /** Appends `count` export entries (`added`, encoded) to the module's export section, creating it if needed. */

@@ -1,6 +1,6 @@
 /**
- * What the metering pass needs to know about each wasm instruction: where it ends, what it costs,
- * and whether it ends a basic block. Costs are the replica's (dfinity/ic,
+ * What the instrumentation needs to know about each wasm instruction: where it ends, what it
+ * costs, whether it ends a basic block, and what it writes to memory. Costs are the replica's (dfinity/ic,
  * rs/embedders/src/wasm_utils/instrumentation.rs, `instruction_to_cost`, Wasm32); SIMD
  * instructions cost 1 each here, where the replica's table has 1 to 5 for most of them.
  */
@@ -96,23 +96,60 @@ const FC_COST = [20, 20, 20, 20, 20, 20, 20, 20, 100, 300, 100, 100, 100, 300, 1
 /** memory.init, memory.copy, memory.fill, table.init, table.copy, table.fill: size-dependent. */
 const FC_DYNAMIC = new Set([8, 10, 11, 12, 14, 17]);
 
+/** Value types, as their binary codes: what a store writes. */
+export const ValType = { I32: 0x7f, I64: 0x7e, F32: 0x7d, F64: 0x7c, V128: 0x7b } as const;
+
 /** One decoded instruction; reused across calls so the scan allocates nothing per instruction. */
 export class Instruction {
     /** Offset just past the instruction. */
     end = 0;
     cost = 0;
     flow: Flow = Flow.None;
+    /** For a store: the type of the value it writes (0 for anything else). */
+    storeType = 0;
+    /** For a store: its static offset, and how many bytes it writes. */
+    storeOffset = 0;
+    storeSize = 0;
+    /** memory.fill, memory.copy or memory.init: writes [destination, destination + size). */
+    bulkWrite = false;
+    /** The bulk operation is memory.copy (it also reads from a heap address). */
+    bulkCopy = false;
+    /** For a load or store: where its memarg's offset is encoded ([start, end)), and its value; -1 for other instructions. */
+    memargStart = -1;
+    memargEnd = -1;
+    /** memory.size or memory.grow: 0x3f or 0x40; 0 for other instructions. */
+    memoryOp = 0;
 }
+
+/** The bytes each store opcode writes. */
+const STORE_SIZE: Record<number, number> = { 0x36: 4, 0x37: 8, 0x38: 4, 0x39: 8, 0x3a: 1, 0x3b: 2, 0x3c: 1, 0x3d: 2, 0x3e: 4 };
+
+/** The value type each store opcode writes. */
+const STORE_TYPE: Record<number, number> = {
+    0x36: ValType.I32,
+    0x37: ValType.I64,
+    0x38: ValType.F32,
+    0x39: ValType.F64,
+    0x3a: ValType.I32,
+    0x3b: ValType.I32,
+    0x3c: ValType.I64,
+    0x3d: ValType.I64,
+    0x3e: ValType.I64
+};
 
 /** Value types, which a block type may be instead of a type index. */
 function isValType(b: number): boolean {
     return b === 0x7f || b === 0x7e || b === 0x7d || b === 0x7c || b === 0x7b || b === 0x70 || b === 0x6f;
 }
 
-function skipMemarg(r: Reader): void {
+/** Reads a memory argument and notes where its offset is; returns the offset. One memory only, as the IC allows. */
+function readMemarg(r: Reader, out: Instruction): number {
     const align = r.u32();
-    if (align & 0x40) r.u32(); // a memory index follows (multi-memory)
-    r.u32();
+    if (align & 0x40) throw new WasmFormatError(`a memory index at offset ${r.pos}: one memory only`);
+    out.memargStart = r.pos;
+    const offset = r.u32();
+    out.memargEnd = r.pos;
+    return offset;
 }
 
 /** Decodes the instruction at `r.pos` into `out` and advances `r` past it. */
@@ -121,6 +158,12 @@ export function decode(r: Reader, out: Instruction): void {
     const op = r.byte();
     let cost = COST[op];
     let flow = FLOW[op] as Flow;
+    out.storeType = 0;
+    out.bulkWrite = false;
+    out.bulkCopy = false;
+    out.memargStart = -1;
+    out.memargEnd = -1;
+    out.memoryOp = op === 0x3f || op === 0x40 ? op : 0;
     switch (op) {
         case 0x02:
         case 0x03:
@@ -175,6 +218,8 @@ export function decode(r: Reader, out: Instruction): void {
             if (sub >= FC_COST.length) throw new WasmFormatError(`unknown instruction 0xfc ${sub} at offset ${at}`);
             cost = FC_COST[sub];
             if (FC_DYNAMIC.has(sub)) flow = Flow.Dynamic;
+            out.bulkWrite = sub === 8 || sub === 10 || sub === 11;
+            out.bulkCopy = sub === 10;
             if (sub === 8 || sub === 10 || sub === 12 || sub === 14) {
                 r.u32();
                 r.u32();
@@ -184,12 +229,23 @@ export function decode(r: Reader, out: Instruction): void {
         case 0xfd: {
             cost = 1;
             const sub = r.u32();
-            if (sub <= 0x0b || sub === 0x5c || sub === 0x5d) skipMemarg(r);
-            else if (sub === 0x0c || sub === 0x0d) r.skip(16); // v128.const, i8x16.shuffle
+            if (sub <= 0x0b || sub === 0x5c || sub === 0x5d) {
+                const offset = readMemarg(r, out);
+                if (sub === 0x0b) {
+                    out.storeType = ValType.V128; // v128.store
+                    out.storeOffset = offset;
+                    out.storeSize = 16;
+                }
+            } else if (sub === 0x0c || sub === 0x0d) r.skip(16); // v128.const, i8x16.shuffle
             else if (sub >= 0x15 && sub <= 0x22) r.skip(1); // lane index
             else if (sub >= 0x54 && sub <= 0x5b) {
-                skipMemarg(r);
+                const offset = readMemarg(r, out);
                 r.skip(1);
+                if (sub >= 0x58) {
+                    out.storeType = ValType.V128; // v128.storeN_lane
+                    out.storeOffset = offset;
+                    out.storeSize = 1 << (sub - 0x58);
+                }
             }
             break;
         }
@@ -197,7 +253,15 @@ export function decode(r: Reader, out: Instruction): void {
             // The IC refuses threads, and so modules with atomic instructions.
             throw new WasmFormatError(`atomic instruction at offset ${at}: threads are not supported`);
         default:
-            if (op >= 0x28 && op <= 0x3e) skipMemarg(r);
+            if (op >= 0x28 && op <= 0x3e) {
+                const offset = readMemarg(r, out);
+                const type = STORE_TYPE[op];
+                if (type !== undefined) {
+                    out.storeType = type;
+                    out.storeOffset = offset;
+                    out.storeSize = STORE_SIZE[op];
+                }
+            }
             else if (cost === 255) {
                 throw new WasmFormatError(`instruction 0x${op.toString(16)} at offset ${at} is not supported (exception handling and GC are not)`);
             }

@@ -45,7 +45,7 @@ export async function benchEmulator(): Promise<Measurement[]> {
     if (canister === undefined) throw new Error('callee vanished');
     const snapshots: number[] = [];
     for (let i = 0; i < 50; i++) snapshots.push((await time(() => canister.snapshot())).ms);
-    const heapBytes = canister.memory().buffer.byteLength;
+    const heapBytes = canister.heap().length;
 
     global.gc?.();
     const before = process.memoryUsage();

@@ -8,7 +8,9 @@ import { Principal } from '@dfinity/principal';
 
 import { CallRejectedError, Emulator, EmulatorError, RejectCode } from '../../emulator';
 import { ellipsizeReject } from '../../emulator/execution/user_errors';
-import { meter } from '../../emulator/wasm/metering';
+import { inject } from '../../emulator/wasm/inject';
+
+const meter = (bytes: Uint8Array) => inject(bytes, { metering: true, dirtyPages: true });
 import { wat } from '../support/wat';
 import { calleeModule, callerModule, module, parseReport, readI64 } from './canisters';
 import { EMPTY } from './setup';

@@ -38,7 +38,7 @@ export class RecordingHost {
 
     static load(path: string): RecordingHost {
         const host = new RecordingHost();
-        const instrumented = instrument(readFileSync(path), { metering: false });
+        const instrumented = instrument(readFileSync(path), { metering: false, dirtyPages: false });
         const module = new WebAssembly.Module(new Uint8Array(instrumented.wasm));
         const ic0: Record<string, (...args: (number | bigint)[]) => unknown> = {};
         for (const imp of WebAssembly.Module.imports(module)) {
