@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 
 import { EmulatorError } from '../errors';
+import { Metadata, readMetadata } from '../wasm/custom_sections';
 import { instrument } from '../wasm/instrument';
 
 /** A canister module, instrumented and compiled once, shared by every canister that installs it. */
@@ -15,6 +16,8 @@ export interface CompiledModule {
     readonly memory: string | undefined;
     /** Export name of the start function, run after instantiation; undefined if there is none. */
     readonly start: string | undefined;
+    /** Canister metadata (`icp:public` / `icp:private` custom sections), kept as installed. */
+    readonly metadata: ReadonlyMap<string, Metadata>;
 }
 
 const cache = new Map<string, CompiledModule>();
@@ -36,7 +39,8 @@ export function compileModule(wasm: Uint8Array): CompiledModule {
             mutableGlobals: instrumented.mutableGlobals,
             table: instrumented.table,
             memory: instrumented.memory,
-            start: instrumented.start
+            start: instrumented.start,
+            metadata: readMetadata(wasm)
         };
     } catch (e) {
         throw new EmulatorError(`invalid wasm module: ${(e as Error).message}`);

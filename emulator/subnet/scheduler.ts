@@ -100,8 +100,9 @@ function route(subnet: Subnet, to: Principal, method: string): { canister: Canis
 
 function deliverIngress(subnet: Subnet, m: IngressMessage): void {
     subnet.ingress.set(m.messageId, { state: 'processing' });
-    if (subnet.isManagement(m.to)) {
-        subnet.management?.handle(subnet, m.sender, m.method, m.arg, 0n, (r) => finishIngress(subnet, m.messageId, r));
+    const builtin = subnet.builtinAt(m.to);
+    if (builtin !== undefined) {
+        builtin.handle(subnet, m.sender, m.method, m.arg, 0n, (r) => finishIngress(subnet, m.messageId, r));
         return;
     }
     const target = route(subnet, m.to, m.method);
@@ -124,8 +125,9 @@ function deliverRequest(subnet: Subnet, m: RequestMessage): void {
         sendResponse(subnet, { kind: 'response', callbackId: m.callbackId, to: m.from, from: m.to, response, refund, deadline: m.deadline });
     const injected = subnet.faults.systemReject({ from: m.from.toText(), to: m.to.toText(), method: m.method });
     if (injected !== undefined) return respond({ reject: injected }, m.cycles);
-    if (subnet.isManagement(m.to)) {
-        subnet.management?.handle(subnet, m.from, m.method, m.arg, m.cycles, respond);
+    const builtin = subnet.builtinAt(m.to);
+    if (builtin !== undefined) {
+        builtin.handle(subnet, m.from, m.method, m.arg, m.cycles, respond);
         return;
     }
     const target = route(subnet, m.to, m.method);
