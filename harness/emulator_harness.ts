@@ -19,6 +19,7 @@ const SECOND = 1_000_000_000n;
  */
 export class EmulatorHarness implements Harness {
     readonly network = 'emulator' as const;
+    readonly virtual = true;
     onWait: ((text: string) => void) | undefined;
     private readonly waiting = new Set<() => void>();
 

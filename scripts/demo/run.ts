@@ -85,7 +85,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
             };
             const report: ScenarioReport = { name: scenario.name, title: scenario.title, ok: false, summary: '', facts: {}, steps, timeline: [] };
             try {
-                Object.assign(report, await scenario.run({ h, say, virtual: h.network === 'emulator' }));
+                Object.assign(report, await scenario.run({ h, say, virtual: h.virtual }));
             } catch (e) {
                 report.error = e instanceof Error ? e.message : String(e);
                 report.summary = `failed: ${report.error}`;
