@@ -52,6 +52,24 @@ const RESYNC_EVERY_MS = 120 * SECOND_MS;
 /** How long a real client may take to send a call, or to verify and hand over a result (wall time). */
 const CLIENT_GRACE_MS = 2_000;
 
+/** The network at a URL does not answer /api/v2/status: nothing was deployed or called. */
+export class NetworkUnreachableError extends Error {
+    constructor(url: string, cause: unknown) {
+        super(`no IC network answers at ${url} (${(cause as Error).message}); start one (npm run network) or check the URL`);
+        this.name = 'NetworkUnreachableError';
+    }
+}
+
+/** Fails with NetworkUnreachableError unless the network at `url` serves its status. */
+async function requireNetwork(url: string): Promise<void> {
+    try {
+        const res = await fetch(new URL('/api/v2/status', url));
+        if (!res.ok) throw new Error(`/api/v2/status answered ${res.status}`);
+    } catch (e) {
+        throw new NetworkUnreachableError(url, e);
+    }
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const isMainnet = (url: string) => /(^|\.)(icp-api\.io|ic0\.app|icp0\.io)$/.test(new URL(url).hostname);
 
@@ -104,6 +122,7 @@ export class HttpHarness implements Harness {
      * controller of each, and the harness signs with that key from then on.
      */
     static async connect(options: ConnectOptions): Promise<HttpHarness> {
+        await requireNetwork(options.url);
         const clock = await ControlledClock.detect(options.url);
         const fetchRootKey = options.fetchRootKey ?? !isMainnet(options.url);
         const agentFor = (identity: Identity) => HttpAgent.create({ host: options.url, identity, shouldFetchRootKey: fetchRootKey });
@@ -144,6 +163,7 @@ export class HttpHarness implements Harness {
      * emulator and local networks allow it, mainnet does not), then connects to them.
      */
     static async deploy(options: DeployOptions): Promise<HttpHarness> {
+        await requireNetwork(options.url);
         const deployer = seededIdentity(options.seed, 'deployer');
         const agent = await HttpAgent.create({ host: options.url, identity: deployer, shouldFetchRootKey: options.fetchRootKey ?? !isMainnet(options.url) });
         const management = new ManagementCanister(agent);

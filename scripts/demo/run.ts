@@ -46,7 +46,8 @@ export interface DemoReport {
 }
 
 export interface DemoOptions {
-    network: Network;
+    /** emulator, local (dfx), or a network's URL: see harnessFor. */
+    network: string;
     only: string[];
     /** Receives human-readable lines as they happen (the demo's live output). */
     print: (line: string) => void;
