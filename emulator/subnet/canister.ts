@@ -87,6 +87,12 @@ export class Canister implements CanisterView {
     unresponsiveUntilRound = -1;
     private code: Code | undefined;
     private scratch = new Uint8Array(0);
+    /**
+     * The scratch buffer holds the live heap exactly: set when a rolled-back execution (every
+     * query) copied it back, cleared by anything that may change the heap. Consecutive queries
+     * then copy the heap once each instead of twice.
+     */
+    private scratchIsLive = false;
 
     constructor(
         readonly id: Principal,
@@ -113,6 +119,7 @@ export class Canister implements CanisterView {
 
     /** Replaces the code with a fresh instance of `compiled` (heap and globals start anew). */
     instantiate(compiled: CompiledModule): void {
+        this.scratchIsLive = false;
         const previous = this.code;
         this.code = undefined;
         try {
@@ -143,6 +150,7 @@ export class Canister implements CanisterView {
 
     /** Puts a captured state back: the module (a fresh instance, its start function not run), memories, chunks. */
     loadState(state: CanisterState): void {
+        this.scratchIsLive = false;
         this.code = state.compiled === undefined ? undefined : this.newInstance(state.compiled);
         if (state.memory !== undefined) this.restore(state.memory);
         this.stable = state.stable.snapshot();
@@ -164,6 +172,7 @@ export class Canister implements CanisterView {
     }
 
     restoreInstall(saved: SavedInstall): void {
+        this.scratchIsLive = false;
         this.code = saved.code;
         if (saved.snapshot !== undefined) this.restore(saved.snapshot);
         this.stable = saved.stable;
@@ -181,8 +190,11 @@ export class Canister implements CanisterView {
         const live = new Uint8Array(code.memory.buffer);
         let heap: Uint8Array;
         if (reuse) {
-            if (this.scratch.length !== live.length) this.scratch = new Uint8Array(live.length);
-            this.scratch.set(live);
+            if (!this.scratchIsLive || this.scratch.length !== live.length) {
+                if (this.scratch.length !== live.length) this.scratch = new Uint8Array(live.length);
+                this.scratch.set(live);
+            }
+            this.scratchIsLive = false; // the execution that asked for it may change the heap
             heap = this.scratch;
         } else {
             heap = live.slice();
@@ -204,6 +216,7 @@ export class Canister implements CanisterView {
         }
         new Uint8Array(code.memory.buffer).set(snapshot.heap);
         code.globals.forEach((g, i) => (g.value = snapshot.globals[i]));
+        this.scratchIsLive = snapshot.heap === this.scratch;
     }
 
     /** Calls an exported function (a canister method or system hook). */
