@@ -6,9 +6,10 @@
  * signature with delegations, then the canister among the delegation targets); the signature
  * schemes and domain separators are the interface spec's ("Authentication", "Signatures").
  */
+import { createPublicKey, verify as nodeVerify } from 'node:crypto';
+
 import { hashOfMap } from '@dfinity/agent';
 import { Principal } from '@dfinity/principal';
-import { ed25519 } from '@noble/curves/ed25519';
 import { p256 } from '@noble/curves/p256';
 import { secp256k1 } from '@noble/curves/secp256k1';
 import { sha256 } from '@noble/hashes/sha256';
@@ -57,14 +58,17 @@ const startsWith = (b: Uint8Array, prefix: Buffer) => b.length > prefix.length &
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 /**
- * Verifies `signature` by the DER public key `key` over `payload`. ECDSA signs SHA-256(payload),
- * 64 bytes r‖s; signatures that are not low-S are accepted, as WebCrypto (P-256) does not
- * normalise them. Returns why it failed, or undefined.
+ * Verifies `signature` by the DER public key `key` over `payload`. Ed25519, the key agents use
+ * most, goes through node:crypto (OpenSSL; about ten times faster here than a JS implementation,
+ * and every signed request pays it); ECDSA through @noble/curves, over SHA-256(payload), 64 bytes
+ * r‖s, accepting signatures that are not low-S, as WebCrypto (P-256) does not normalise them.
+ * Returns why it failed, or undefined.
  */
 function verify(key: Uint8Array, signature: Uint8Array, payload: Uint8Array): string | undefined {
     try {
         if (startsWith(key, ED25519_DER_PREFIX) && key.length === 44) {
-            return ed25519.verify(signature, payload, key.subarray(12)) ? undefined : basic('Ed25519', key, signature);
+            const ok = signature.length === 64 && nodeVerify(null, payload, createPublicKey({ key: Buffer.from(key), format: 'der', type: 'spki' }), signature);
+            return ok ? undefined : basic('Ed25519', key, signature);
         }
         if (startsWith(key, SECP256K1_DER_PREFIX) && key.length === 88) {
             return secp256k1.verify(signature, sha256(payload), key.subarray(23), { lowS: false }) ? undefined : basic('ECDSA secp256k1', key, signature);

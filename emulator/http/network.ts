@@ -21,11 +21,13 @@ export interface NetworkOptions {
     /** How long v3/v4 calls wait for a certified result before answering 202 (default 10,000 ms, as the replica). */
     syncCallTimeoutMs?: number;
     /**
-     * Time between rounds while canisters have messages queued for one another (default 100 ms;
-     * an application subnet makes a block about every 300 ms, its initial notarisation delay,
-     * dfinity/ic PR #1508). A new ingress message starts a round at once.
+     * Least time between two rounds while there is work (default 100 ms, a third of an
+     * application subnet's block time: its initial notarisation delay is 300 ms, dfinity/ic PR
+     * #1508). Calls that arrive within it share a round and one certificate signature, so that a
+     * client that remembers verified signatures checks one per round; a canister that counts
+     * rounds takes seconds, as on the IC.
      */
-    busyIntervalMs?: number;
+    roundIntervalMs?: number;
     /** Time between rounds when nothing is queued (default 1,000 ms). */
     idleIntervalMs?: number;
     /** Emulator options other than time: profile, fees, printLogs (time follows the network's clock). */
@@ -63,7 +65,7 @@ export class ServedNetwork {
         const seed = options.seed ?? 0;
         const emulator = await Emulator.create({ ...options.emulator, seed, roundStepMs: 0 });
         const served = new ServedSubnet(emulator, NetworkKeys.fromSeed(seed), {
-            busyIntervalMs: options.busyIntervalMs ?? 100,
+            roundIntervalMs: options.roundIntervalMs ?? 100,
             idleIntervalMs: options.idleIntervalMs ?? 1_000
         });
         const server = createNetworkServer(served, { syncCallTimeoutMs: options.syncCallTimeoutMs ?? 10_000, implVersion: 'ic-emulator' });

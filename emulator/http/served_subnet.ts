@@ -20,10 +20,10 @@ import { stateTree, staticTrees } from './state_tree';
 
 export interface RoundPacing {
     /**
-     * Time between rounds while canisters have messages queued for one another. A new ingress
-     * message starts a round at once; what canisters send in it waits for the next.
+     * Least time between two rounds, while there is work (new calls, messages between
+     * canisters): calls that arrive meanwhile share a round, and so one certificate signature.
      */
-    busyIntervalMs: number;
+    roundIntervalMs: number;
     /** Time between rounds when nothing is queued: timers fire and time moves on. */
     idleIntervalMs: number;
 }
@@ -134,7 +134,8 @@ export class ServedSubnet {
 
     private schedule(when: 'now' | 'busy' | 'idle'): void {
         if (this.stopped) return;
-        const at = when === 'now' ? Date.now() : this.lastRoundAt + (when === 'busy' ? this.pacing.busyIntervalMs : this.pacing.idleIntervalMs);
+        const interval = when === 'idle' ? this.pacing.idleIntervalMs : this.pacing.roundIntervalMs;
+        const at = Math.max(Date.now(), this.lastRoundAt + interval);
         if (this.cancel !== undefined && this.timerAt <= at) return;
         this.cancel?.();
         this.timerAt = at;
@@ -143,7 +144,7 @@ export class ServedSubnet {
             this.timerAt = Infinity;
             void this.round().catch((e: unknown) => console.error('round failed:', e));
         };
-        if (when === 'now') {
+        if (at <= Date.now()) {
             // setImmediate lets calls that arrive together land in the same round.
             const immediate = setImmediate(run);
             this.cancel = () => clearImmediate(immediate);
