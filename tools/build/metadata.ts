@@ -5,14 +5,25 @@
  * when it finds it. dfx adds the same section at deploy (dfx.json `metadata`); icp-cli installs
  * pre-built modules as they are, so the build adds it.
  */
-import { writeName, writeU32 } from '../../emulator/wasm/binary';
-
 export const CANDID_SERVICE_SECTION = 'icp:public candid:service';
 
-/** `wasm` with a custom section `name` holding `content`, appended after the last section. */
+/** Unsigned LEB128, as wasm writes sizes. */
+function leb128(value: number): number[] {
+    const out: number[] = [];
+    do {
+        let b = value & 0x7f;
+        value = Math.floor(value / 128);
+        if (value !== 0) b |= 0x80;
+        out.push(b);
+    } while (value !== 0);
+    return out;
+}
+
+/** `wasm` with a custom section (id 0) `name` holding `content`, appended after the last section. */
 export function withCustomSection(wasm: Uint8Array, name: string, content: Uint8Array): Uint8Array {
-    const payload = [...writeName(name), ...content];
-    const header = [0, ...writeU32(payload.length)];
+    const nameBytes = new TextEncoder().encode(name);
+    const payload = [...leb128(nameBytes.length), ...nameBytes, ...content];
+    const header = [0, ...leb128(payload.length)];
     const out = new Uint8Array(wasm.length + header.length + payload.length);
     out.set(wasm, 0);
     out.set(header, wasm.length);
