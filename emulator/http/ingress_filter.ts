@@ -14,6 +14,7 @@ import { RejectCode } from '../errors';
 import { MANAGEMENT_CANISTER } from '../ids';
 import { Subnet } from '../subnet/subnet';
 import { BuiltinCanister } from '../builtins/builtin';
+import { visibleTo } from '../management/settings';
 import { ErrorCode, errorCodeText } from './error_codes';
 
 export interface Rejection {
@@ -82,7 +83,9 @@ export function filterIngress(subnet: Subnet, builtins: ReadonlyMap<string, Buil
         if (target === undefined) return undefined; // the management canister itself answers the malformed argument
         const canister = subnet.canister(target);
         if (canister === undefined) return reject(RejectCode.DestinationInvalid, ErrorCode.CanisterNotFound, `Canister ${target.toText()} not found`);
-        if (!canister.controllers.some((c) => c.compareTo(sender) === 'eq')) {
+        // canister_status is also open to whoever the canister's status_visibility names (spec).
+        const allowed = method === 'canister_status' ? visibleTo(canister.settings.status_visibility, sender, canister.controllers) : canister.controllers.some((c) => c.compareTo(sender) === 'eq');
+        if (!allowed) {
             return reject(RejectCode.CanisterError, ErrorCode.CanisterInvalidController, `Only controllers of canister ${target.toText()} can call ic00 method ${method}`);
         }
         return undefined;
