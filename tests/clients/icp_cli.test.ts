@@ -95,8 +95,11 @@ describe('icp-cli on the served emulator', () => {
         const background: Promise<IcpResult>[] = [];
         for (const l of lines) {
             if (l.background) {
+                // The next lines assume the network has the call: wait until it arrives (icp needs a moment to start and sign).
+                const received = async () => ((await (await fetch(new URL('/_/time', network.url))).json()) as { calls_received: number }).calls_received;
+                const before = await received();
                 background.push(project.run(l.words));
-                await sleep(500); // the network has the call before the next line runs
+                for (let waited = 0; (await received()) === before && waited < 10_000; waited += 50) await sleep(50);
                 continue;
             }
             const r = await icp(l.words, pump);
