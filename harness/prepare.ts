@@ -24,6 +24,8 @@ export async function prepare(h: Harness): Promise<void> {
  *   canisters are deployed and called over HTTP with @dfinity/agent;
  * - `dfx` or `local`: the canisters `dfx deploy` put on its local network (the identity in the
  *   PEM file IC_IDENTITY_PEM names, or dfx's current identity);
+ * - `icp:<environment>`: the canisters `icp deploy -e <environment>` put on that environment's
+ *   network, with icp's current identity (icp-cli's local network: `icp:local`);
  * - a URL: any network; the canisters are deployed over HTTP first (where provisional creation is
  *   allowed: the served emulator, icp-cli and dfx local networks).
  */
@@ -45,6 +47,10 @@ export async function harnessFor(backend: string, options: { seed?: number } = {
         dfx.requireDfx();
         return HttpHarness.connect({ url: dfx.localReplicaUrl(), deployer: dfx.deployerIdentity(), canisters: dfx.localCanisterIds(), network: 'local' });
     }
+    if (backend.startsWith('icp:')) {
+        const { icpDeployment } = await import('./icp');
+        return HttpHarness.connect({ ...icpDeployment(backend.slice(4)), network: 'http' });
+    }
     if (/^https?:\/\//.test(backend)) return HttpHarness.deploy({ url: backend });
-    throw new Error(`unknown backend '${backend}': use emulator, served, dfx or a URL`);
+    throw new Error(`unknown backend '${backend}': use emulator, served, dfx, icp:<environment> or a URL`);
 }

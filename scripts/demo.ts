@@ -1,5 +1,5 @@
 /**
- * npm run demo [-- [scenario ...] [--network emulator|local|<url>] [--json] [--list] [--html <file>] [--help]]
+ * npm run demo [-- [scenario ...] [--network emulator|local|icp:<env>|<url>] [--json] [--list] [--html <file>] [--help]]
  *
  * Deploys the three canisters (on the embedded emulator by default; with --network local, the
  * ones `dfx deploy` put on a local replica; with a URL, it deploys them there over HTTP, e.g. on
@@ -21,7 +21,7 @@ import { htmlReport } from './demo/html_report';
 import { DemoReport, runDemo, selectScenarios } from './demo/run';
 import { SCENARIOS } from './demo/scenarios';
 
-const USAGE = `usage: npm run demo [-- [scenario ...] [--network emulator|local|<url>] [--json] [--list] [--html <file>] [--help]]
+const USAGE = `usage: npm run demo [-- [scenario ...] [--network emulator|local|icp:<env>|<url>] [--json] [--list] [--html <file>] [--help]]
 
 Walks through what guaranteed and best-effort responses do, scenario by scenario, with a
 timeline of every message and a summary table.
@@ -29,6 +29,7 @@ timeline of every message and a summary table.
   scenario            run only these (see --list); default: all
   --network emulator  the embedded emulator, in virtual time (default)
   --network local     the canisters dfx deployed on a local replica, in real time
+  --network icp:<env> the canisters icp deploy put in that icp-cli environment (e.g. icp:local)
   --network <url>     deploys the canisters over HTTP on the network at <url> (npm run network:
                       http://127.0.0.1:4944, whose clock it moves ahead; or a local replica)
   --json              print one JSON document (scripts/demo/report.schema.json) and nothing else
@@ -77,7 +78,9 @@ function parse(argv: string[]): Args {
         else if (a === '--help' || a === '-h') out.help = true;
         else if (a === '--network') {
             const n = argv[++i];
-            if (n !== 'local' && n !== 'emulator' && !isUrl(n)) throw new UsageError(`--network takes emulator, local or a URL, got ${n ?? 'nothing'}`);
+            if (n !== 'local' && n !== 'emulator' && !isUrl(n) && !/^icp:[\w-]+$/.test(n ?? '')) {
+                throw new UsageError(`--network takes emulator, local, icp:<environment> or a URL, got ${n ?? 'nothing'}`);
+            }
             out.network = n;
         } else if (a === '--html') {
             const file = argv[++i];

@@ -9,6 +9,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { ServedNetwork } from '../../emulator/http';
+import { HttpHarness } from '../../harness/http_harness';
+import { icpDeployment } from '../../harness/icp';
+import { prepare } from '../../harness/prepare';
+import { SCENARIOS } from '../../scripts/demo/scenarios';
 import { ROOT } from '../../tools/build/canisters';
 import { agrees, shellWords } from '../docs/tutorial_text';
 import { IcpProject, IcpResult, requireIcp } from './icp';
@@ -114,4 +118,17 @@ describe('icp-cli on the served emulator', () => {
         }
         for (const r of await Promise.all(background)) expect(r).toMatchObject({ code: 0 });
     }, 300_000);
+
+    it('the walkthrough harness takes over what icp deployed, with the key of icp\'s identity (secp256k1), and runs scenarios', async () => {
+        const h = await HttpHarness.connect({ ...icpDeployment('emulator', { cwd: project.dir, env: { ICP_HOME: project.home } }), seed: 3 });
+        try {
+            await prepare(h);
+            for (const scenario of SCENARIOS.filter((s) => s.name === 'trust' || s.name === 'deadlines')) {
+                const outcome = await scenario.run({ h, say: async () => undefined, virtual: h.virtual });
+                expect({ scenario: scenario.name, ok: outcome.ok, summary: outcome.summary }).toMatchObject({ ok: true });
+            }
+        } finally {
+            await h.close();
+        }
+    }, 120_000);
 });
