@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-    { ignores: ['node_modules/', 'build/', '.azle/', '.dfx/', 'src/declarations/', 'coverage/', '.scratch/', 'test-output/'] },
+    { ignores: ['node_modules/', 'build/', '.azle/', '.dfx/', '.icp/', 'src/declarations/', 'coverage/', '.scratch/', 'test-output/'] },
     js.configs.recommended,
     ...tseslint.configs.recommended,
     {

@@ -316,7 +316,7 @@ export class Emulator {
 
     /** Submits an update call with raw Candid and returns at once; rounds run when you tick. */
     submit(canisterId: Principal, method: string, arg: Uint8Array, options: CallOptions = {}): PendingCall<Uint8Array> {
-        if (!this.subnet.isManagement(canisterId)) this.requireCanister(canisterId);
+        if (this.subnet.builtinAt(canisterId) === undefined) this.requireCanister(canisterId);
         return this.submitRaw(canisterId, method, arg, options, (r) => r);
     }
 

@@ -2,7 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import type { SignIdentity } from '@dfinity/agent';
+
 import { ROOT } from '../tools/build/canisters';
+import { identityFromPem } from './identity';
 
 export const DFX_VERSION = '0.24.1-beta.1';
 export const INSTALL_HINT = `install it with: dfxvm install ${DFX_VERSION}   (the first dfx whose replica supports best-effort responses)`;
@@ -48,4 +51,14 @@ export function localCanisterIds(): Record<'caller' | 'untrusted_callee' | 'ledg
 
 export function localReplicaUrl(): string {
     return `http://127.0.0.1:${dfx(['info', 'webserver-port'], { quiet: true })}`;
+}
+
+/**
+ * The identity the canisters were deployed with: the PEM file IC_IDENTITY_PEM names (what
+ * `npm run test:dfx` deploys with), or dfx's current identity (`dfx identity export`).
+ */
+export function deployerIdentity(): SignIdentity {
+    const file = process.env.IC_IDENTITY_PEM;
+    if (file !== undefined) return identityFromPem(readFileSync(file, 'utf8'));
+    return identityFromPem(dfx(['identity', 'export', dfx(['identity', 'whoami'], { quiet: true })], { quiet: true }));
 }

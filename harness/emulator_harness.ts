@@ -20,6 +20,7 @@ const SECOND = 1_000_000_000n;
  */
 export class EmulatorHarness implements Harness {
     readonly network = 'emulator' as const;
+    readonly virtual = true;
     get generation(): string {
         return this.em.profile;
     }

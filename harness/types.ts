@@ -10,7 +10,8 @@ export type { Callee, Caller, Ledger };
 export type CallReport = Extract<Awaited<ReturnType<Caller['call_callee']>>, { Ok: unknown }>['Ok'];
 export type TransferOp = Extract<Awaited<ReturnType<Caller['transfer']>>, { Ok: unknown }>['Ok'];
 
-export type Network = 'emulator' | 'local';
+/** Where the canisters run: the embedded emulator in process, a dfx local replica, or any network by URL. */
+export type Network = 'emulator' | 'local' | 'http';
 
 /** A call started now whose result is collected later. */
 export interface Pending<T> {
@@ -21,12 +22,15 @@ export interface Pending<T> {
 /**
  * The three canisters deployed somewhere, and the few operations a walkthrough needs beyond
  * calling them: letting time pass, stopping, upgrading. The embedded emulator runs it in
- * virtual time; a dfx local replica runs it in real time.
+ * virtual time; the served emulator moves its clock ahead on request; other networks (icp-cli or
+ * dfx local networks, mainnet) run in real time.
  */
 export interface Harness {
     readonly network: Network;
     /** The replica generation the canisters run on, where it is known (the emulator's profile). */
     readonly generation: string;
+    /** True when long waits are cheap: time is virtual, or the network's clock can be moved ahead. */
+    readonly virtual: boolean;
     readonly caller: Principal;
     readonly callee: Principal;
     readonly ledger: Principal;

@@ -1,8 +1,9 @@
 /**
- * npm run demo [-- [scenario ...] [--network local] [--json] [--list] [--html <file>] [--help]]
+ * npm run demo [-- [scenario ...] [--network emulator|local|icp:<env>|<url>] [--json] [--list] [--html <file>] [--help]]
  *
  * Deploys the three canisters (on the embedded emulator by default; with --network local, the
- * ones `dfx deploy` put on a local replica) and walks through what each response model does,
+ * ones `dfx deploy` put on a local replica; with a URL, it deploys them there over HTTP, e.g. on
+ * `npm run network`) and walks through what each response model does,
  * printing a timeline per scenario and a summary table; --html also writes the walkthrough as
  * one page, with a sequence diagram per scenario. Builds the canisters first if needed
  * (progress on stderr). Exit codes: 0 when every scenario behaved, 1 when one did not, 2 for a
@@ -12,6 +13,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 import { DfxMissingError } from '../harness/dfx';
+import { NetworkUnreachableError } from '../harness/http_harness';
 import { Network } from '../harness/types';
 import { BuildUsageError, buildAll } from '../tools/build/build_all';
 import { BuildError } from '../tools/build/errors';
@@ -19,7 +21,7 @@ import { htmlReport } from './demo/html_report';
 import { DemoReport, runDemo, selectScenarios } from './demo/run';
 import { SCENARIOS } from './demo/scenarios';
 
-const USAGE = `usage: npm run demo [-- [scenario ...] [--network emulator|local] [--json] [--list] [--html <file>] [--help]]
+const USAGE = `usage: npm run demo [-- [scenario ...] [--network emulator|local|icp:<env>|<url>] [--json] [--list] [--html <file>] [--help]]
 
 Walks through what guaranteed and best-effort responses do, scenario by scenario, with a
 timeline of every message and a summary table.
@@ -27,6 +29,9 @@ timeline of every message and a summary table.
   scenario            run only these (see --list); default: all
   --network emulator  the embedded emulator, in virtual time (default)
   --network local     the canisters dfx deployed on a local replica, in real time
+  --network icp:<env> the canisters icp deploy put in that icp-cli environment (e.g. icp:local)
+  --network <url>     deploys the canisters over HTTP on the network at <url> (npm run network:
+                      http://127.0.0.1:4944, whose clock it moves ahead; or a local replica)
   --json              print one JSON document (scripts/demo/report.schema.json) and nothing else
   --list              list the scenarios
   --html <file>       also write the walkthrough as one page, a sequence diagram per scenario
@@ -38,13 +43,31 @@ Exit codes: 0 every scenario behaved, 1 one did not, 2 usage or environment erro
 class UsageError extends Error {}
 
 interface Args {
-    network: Network;
+    /** emulator, local, or a URL. */
+    network: string;
     json: boolean;
     list: boolean;
     help: boolean;
     only: string[];
     html: string | undefined;
 }
+
+function isUrl(text: string | undefined): text is string {
+    if (text === undefined || !/^https?:\/\//.test(text)) return false;
+    try {
+        new URL(text);
+        return true;
+    } catch {
+        return false;
+    }
+}
+
+/** Where the report says the walkthrough ran. */
+const WHERE: Record<Network, string> = {
+    emulator: 'embedded emulator, virtual time',
+    local: 'dfx local replica, real time',
+    http: 'a network over HTTP'
+};
 
 function parse(argv: string[]): Args {
     const out: Args = { network: 'emulator', json: false, list: false, help: false, only: [], html: undefined };
@@ -55,7 +78,9 @@ function parse(argv: string[]): Args {
         else if (a === '--help' || a === '-h') out.help = true;
         else if (a === '--network') {
             const n = argv[++i];
-            if (n !== 'local' && n !== 'emulator') throw new UsageError(`--network takes emulator or local, got ${n ?? 'nothing'}`);
+            if (n !== 'local' && n !== 'emulator' && !isUrl(n) && !/^icp:[\w-]+$/.test(n ?? '')) {
+                throw new UsageError(`--network takes emulator, local, icp:<environment> or a URL, got ${n ?? 'nothing'}`);
+            }
             out.network = n;
         } else if (a === '--html') {
             const file = argv[++i];
@@ -71,7 +96,7 @@ function table(report: DemoReport): string[] {
     const width = Math.max(...report.scenarios.map((s) => s.name.length));
     return [
         '',
-        `Summary (${report.network === 'emulator' ? 'embedded emulator, virtual time' : 'dfx local replica, real time'})`,
+        `Summary (${WHERE[report.network]})`,
         ...report.scenarios.map((s) => `  ${s.ok ? 'OK    ' : 'FAILED'}  ${s.name.padEnd(width)}  ${s.summary}`),
         `  ${report.passed} of ${report.scenarios.length} scenarios behaved as described`
     ];
@@ -127,7 +152,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (e: unknown) => {
-        if (e instanceof UsageError || e instanceof BuildUsageError || e instanceof DfxMissingError) {
+        if (e instanceof UsageError || e instanceof BuildUsageError || e instanceof DfxMissingError || e instanceof NetworkUnreachableError) {
             console.error(`demo: ${e.message}`);
             process.exit(2);
         }

@@ -38,8 +38,9 @@ function route(subnet: Subnet, to: Principal, method: string): { canister: Canis
 
 function deliverIngress(subnet: Subnet, m: IngressMessage): bigint {
     subnet.ingress.set(m.messageId, { state: 'processing' });
-    if (subnet.isManagement(m.to)) {
-        subnet.management?.handle(subnet, m.sender, m.method, m.arg, 0n, (r) => finishIngress(subnet, m.messageId, r));
+    const builtin = subnet.builtinAt(m.to);
+    if (builtin !== undefined) {
+        builtin.handle(subnet, m.sender, m.method, m.arg, 0n, (r) => finishIngress(subnet, m.messageId, r));
         return 0n;
     }
     const target = route(subnet, m.to, m.method);
@@ -72,8 +73,9 @@ function deliverRequest(subnet: Subnet, m: RequestMessage): bigint {
         respond({ reject: injected }, m.cycles);
         return 0n;
     }
-    if (subnet.isManagement(m.to)) {
-        subnet.management?.handle(subnet, m.from, m.method, m.arg, m.cycles, respond);
+    const builtin = subnet.builtinAt(m.to);
+    if (builtin !== undefined) {
+        builtin.handle(subnet, m.from, m.method, m.arg, m.cycles, respond);
         return 0n;
     }
     const target = route(subnet, m.to, m.method);

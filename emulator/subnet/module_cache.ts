@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 
 import { EmulatorError } from '../errors';
+import { Metadata, readMetadata } from '../wasm/custom_sections';
 import { instrument } from '../wasm/instrument';
 
 /** A canister module, instrumented and compiled once, shared by every canister that installs it. */
@@ -19,6 +20,8 @@ export interface CompiledModule {
     readonly metering: { readonly counter: string; readonly outOfInstructions: string } | undefined;
     /** Where the canister's heap starts in the memory, after the write barrier's map (wasm/inject.ts). */
     readonly heapOffset: number | undefined;
+    /** Canister metadata (`icp:public` / `icp:private` custom sections), kept as installed. */
+    readonly metadata: ReadonlyMap<string, Metadata>;
 }
 
 const cache = new Map<string, CompiledModule>();
@@ -46,7 +49,8 @@ export function compileModule(wasm: Uint8Array, metering = true): CompiledModule
             memory: instrumented.memory,
             start: instrumented.start,
             metering: instrumented.metering,
-            heapOffset: instrumented.heapOffset
+            heapOffset: instrumented.heapOffset,
+            metadata: readMetadata(wasm)
         };
     } catch (e) {
         throw new EmulatorError(`invalid wasm module: ${(e as Error).message}`);

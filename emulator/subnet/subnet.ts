@@ -40,7 +40,10 @@ export interface SubnetConfig {
     readonly fees: { readonly callBase: bigint; readonly callPerByte: bigint };
 }
 
-/** Handles messages addressed to the management canister; set by the management module. */
+/**
+ * Handles messages addressed to a canister the system provides (the management canister, and
+ * stand-ins for system canisters): same message path as every canister, no wasm.
+ */
 export interface ManagementHandler {
     handle(subnet: Subnet, caller: Principal, method: string, arg: Uint8Array, cycles: bigint, respond: (r: Response, refund: bigint) => void): void;
 }
@@ -84,11 +87,14 @@ export class Subnet implements SubnetView {
     readonly trace = new Trace();
     readonly prng: Prng;
     readonly faults: Faults;
-    readonly subnetId = Principal.fromText('2vxsx-fae');
-    readonly rootKey: Uint8Array;
+    /** Set by whoever serves the subnet (the network derives both from its key). */
+    subnetId = Principal.fromText('2vxsx-fae');
+    rootKey: Uint8Array;
     management: ManagementHandler | undefined;
     /** Outstanding calls per "caller>callee" pair, for the queue capacity. */
     private readonly pairs = new Map<string, number>();
+    /** Built-in canisters other than the management canister, by principal text (see builtinAt). */
+    readonly builtins = new Map<string, ManagementHandler>();
     private nextIds = { canister: 0, callback: 0, callContext: 0, ingress: 0 };
 
     constructor(readonly config: SubnetConfig) {
@@ -130,6 +136,11 @@ export class Subnet implements SubnetView {
 
     isManagement(id: Principal): boolean {
         return id.compareTo(MANAGEMENT_CANISTER) === 'eq';
+    }
+
+    /** The handler of a canister the system provides (aaaaa-aa or a registered built-in), if `id` is one. */
+    builtinAt(id: Principal): ManagementHandler | undefined {
+        return this.isManagement(id) ? this.management : this.builtins.get(textOf(id));
     }
 
     newCallContext(canister: Canister, origin: CallOrigin, availableCycles: bigint, responded = false): CallContext {

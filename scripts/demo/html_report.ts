@@ -29,7 +29,8 @@ code { font-family: 'DejaVu Sans Mono', Menlo, monospace; font-size: 0.9em; }
 
 /** The whole page. Same report, same bytes: nothing in it depends on the clock. */
 export function htmlReport(report: DemoReport): string {
-    const where = report.network === 'emulator' ? 'the embedded emulator, in virtual time' : 'a dfx local replica, in real time';
+    const where =
+        report.network === 'emulator' ? 'the embedded emulator, in virtual time' : report.network === 'local' ? 'a dfx local replica, in real time' : 'a network over HTTP';
     return [
         '<!doctype html>',
         '<html lang="en">',

@@ -46,7 +46,8 @@ export interface DemoReport {
 }
 
 export interface DemoOptions {
-    network: Network;
+    /** emulator, local (dfx), or a network's URL: see harnessFor. */
+    network: string;
     only: string[];
     /** Receives human-readable lines as they happen (the demo's live output). */
     print: (line: string) => void;
@@ -92,7 +93,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
                     h instanceof EmulatorHarness
                         ? () => EmulatorHarness.deploy({ profile: h.generation === 'current' ? 'dfx-0.24.1-beta.1' : 'current' })
                         : undefined;
-                Object.assign(report, await scenario.run({ h, say, virtual: h.network === 'emulator', otherGeneration }));
+                Object.assign(report, await scenario.run({ h, say, virtual: h.virtual, otherGeneration }));
             } catch (e) {
                 report.error = e instanceof Error ? e.message : String(e);
                 report.summary = `failed: ${report.error}`;

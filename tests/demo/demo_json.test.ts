@@ -85,7 +85,7 @@ describe('the demo', () => {
         const run = demo(['--help']);
         expect(run.status).toBe(0);
         expect(run.stdout).toMatch(/^usage: npm run demo/);
-        expect(run.stdout).toMatch(/--network emulator\|local/);
+        expect(run.stdout).toMatch(/--network emulator\|local\|icp:<env>\|<url>/);
         expect(run.stderr).toBe('');
     });
 
@@ -99,8 +99,8 @@ describe('the demo', () => {
     it.each([
         [['nope'], /^demo: unknown scenario\(s\): nope; choose from trust, deadlines/],
         [['--frobnicate'], /^demo: unknown option --frobnicate \(see --help\)$/],
-        [['--network', 'mainnet'], /^demo: --network takes emulator or local, got mainnet$/],
-        [['--network'], /^demo: --network takes emulator or local, got nothing$/]
+        [['--network', 'mainnet'], /^demo: --network takes emulator, local, icp:<environment> or a URL, got mainnet$/],
+        [['--network'], /^demo: --network takes emulator, local, icp:<environment> or a URL, got nothing$/]
     ])('%j is one line on stderr, exit code 2, no stack trace', (args, message) => {
         const run = demo(args);
         expect(run.status).toBe(2);

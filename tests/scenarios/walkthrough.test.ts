@@ -1,7 +1,9 @@
 /**
- * The walkthrough's scenarios (scripts/demo/scenarios.ts) as tests, on the backend IC_BACKEND
- * names: the embedded emulator by default, or the canisters `dfx deploy` put on a local replica
- * (`npm run test:dfx`). The same file runs on both; on dfx, time is real and timeouts are short.
+ * The walkthrough's scenarios (scripts/demo/scenarios.ts) as tests, on the backends IC_BACKEND
+ * names (comma-separated): by default the embedded emulator in process and the same emulator
+ * served over HTTP, deployed and called with @dfinity/agent; `npm run test:dfx` runs it on the
+ * canisters dfx deployed on a local replica. The same file runs on all of them; in real time,
+ * timeouts are short.
  */
 import type { Principal } from '@dfinity/principal';
 
@@ -11,9 +13,9 @@ import { Harness } from '../../harness/types';
 import { SCENARIOS } from '../../scripts/demo/scenarios';
 import { drawTraceOnFailure } from '../support/failure_diagrams';
 
-const backend = process.env.IC_BACKEND ?? 'emulator';
+const backends = (process.env.IC_BACKEND ?? 'emulator,served').split(',');
 
-describe(`the walkthrough on ${backend}`, () => {
+describe.each(backends)('the walkthrough on %s', (backend) => {
     let h: Harness;
     beforeAll(async () => {
         h = await harnessFor(backend);
@@ -29,7 +31,7 @@ describe(`the walkthrough on ${backend}`, () => {
         '%s',
         async (_name, scenario) => {
             const steps: string[] = [];
-            const outcome = await scenario.run({ h, say: async (t) => void steps.push(t), virtual: h.network === 'emulator' });
+            const outcome = await scenario.run({ h, say: async (t) => void steps.push(t), virtual: h.virtual });
             expect({ ok: outcome.ok, summary: outcome.summary, steps }).toMatchObject({ ok: true });
         },
         600_000

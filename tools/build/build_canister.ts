@@ -8,11 +8,12 @@ import { annotateCandid, readCanisterDocs } from './candid_comments';
 import { CanisterSpec, paths } from './canisters';
 import { step } from './errors';
 import { collectInputs, Inputs, unchanged } from './inputs';
+import { withCandidMetadata } from './metadata';
 import { rewriteCanisterModule } from './rewrite';
 
 export type BuildOutcome = 'built' | 'up to date';
 
-/** azle build -> wasm rewrite -> .did -> bindings, skipped when no input changed. */
+/** azle build -> wasm rewrite -> .did -> candid:service metadata -> bindings, skipped when no input changed. */
 export async function buildCanister(root: string, canister: CanisterSpec, force: boolean): Promise<BuildOutcome> {
     const p = paths(canister.name);
     if (!force && (await isUpToDate(root, canister))) return 'up to date';
@@ -26,6 +27,9 @@ export async function buildCanister(root: string, canister: CanisterSpec, force:
     await step(canister.name, 'candid', async () => {
         const docs = readCanisterDocs(canister.main, await readFile(join(root, canister.main), 'utf8'));
         await writeFile(join(root, p.did), annotateCandid(await readFile(join(root, p.azleDid), 'utf8'), docs));
+    });
+    await step(canister.name, 'metadata', async () => {
+        await writeFile(join(root, p.wasm), withCandidMetadata(await readFile(join(root, p.wasm)), await readFile(join(root, p.did), 'utf8')));
     });
     await step(canister.name, 'bindings', () => writeBindings(root, canister.name, p.did, p.declarations));
     await step(canister.name, 'stamp', async () => {

@@ -1,4 +1,4 @@
-export type BuildStep = 'azle build' | 'wasm rewrite' | 'candid' | 'bindings' | 'stamp';
+export type BuildStep = 'azle build' | 'wasm rewrite' | 'candid' | 'metadata' | 'bindings' | 'stamp';
 
 /** A build failure that names the canister and the step, with the underlying cause. */
 export class BuildError extends Error {
