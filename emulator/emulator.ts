@@ -77,6 +77,13 @@ export interface EmulatorOptions {
      * metering costs.
      */
     metering?: boolean;
+    /**
+     * Roll a trapped or discarded message back by copying the pages it wrote, which a write
+     * barrier injected at install marks (default true). false copies the whole heap before every
+     * message instead, as the emulator once did: only for measuring what the barrier saves. The
+     * environment variable EMULATOR_WHOLE_HEAP_ROLLBACK=1 sets the default to false.
+     */
+    pageRollback?: boolean;
     /** Seed of every random choice: raw_rand, fault injection (default 0). */
     seed?: number;
     /** Virtual time at start (default 2025-01-01T00:00:00Z). */
@@ -110,6 +117,12 @@ const DEFAULT_CYCLES = 100_000_000_000_000n;
 const B = 1_000_000_000n;
 const MiB = 1024 * 1024;
 
+/** Whether two emulators were created with the same options (bigints and dates included). */
+function sameOptions(a: EmulatorOptions, b: EmulatorOptions): boolean {
+    const text = (o: EmulatorOptions) => JSON.stringify(o, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+    return text(a) === text(b);
+}
+
 /** MAX_INSTRUCTIONS_PER_ROUND, 4 B (dfinity/ic, rs/config/src/subnet_config.rs, application subnets). */
 const MAX_INSTRUCTIONS_PER_ROUND = 4n * B;
 /** DEFAULT_QUEUE_CAPACITY (rs/replicated_state/src/canister_state/queues.rs). */
@@ -141,7 +154,15 @@ export class Emulator {
     readonly defaultSender: Principal;
     private printedLogs = 0;
 
-    private constructor(private readonly options: EmulatorOptions) {
+    private constructor(
+        private readonly options: EmulatorOptions,
+        forked?: Subnet
+    ) {
+        this.defaultSender = Emulator.identity('default');
+        if (forked !== undefined) {
+            this.subnet = forked;
+            return;
+        }
         const fees = { callBase: options.fees?.callBase ?? 0n, callPerByte: options.fees?.callPerByte ?? 0n };
         const profile = options.profile ?? 'current';
         this.subnet = new Subnet({
@@ -151,7 +172,10 @@ export class Emulator {
             innerRounds: options.innerRounds ?? true,
             instructionsPerRound: options.instructionsPerRound ?? MAX_INSTRUCTIONS_PER_ROUND,
             queueCapacity: options.queueCapacity ?? DEFAULT_QUEUE_CAPACITY,
-            metering: options.metering ?? true,
+            instrumentation: {
+                metering: options.metering ?? true,
+                pageRollback: options.pageRollback ?? process.env.EMULATOR_WHOLE_HEAP_ROLLBACK !== '1'
+            },
             limits: { ...DEFAULT_LIMITS, instructions: { ...DEFAULT_LIMITS.instructions, ...options.instructionLimits } },
             seed: options.seed ?? 0,
             startTimeNs: BigInt((options.startTime ?? new Date('2025-01-01T00:00:00Z')).getTime()) * 1_000_000n,
@@ -162,13 +186,38 @@ export class Emulator {
             fees
         });
         this.subnet.management = new Management();
-        this.defaultSender = Emulator.identity('default');
     }
 
     static async create(options: EmulatorOptions = {}): Promise<Emulator> {
         const profile = options.profile ?? 'current';
         if (!(profile in PROFILES)) throw new EmulatorError(`unknown System API profile '${profile}'`);
         return new Emulator(options);
+    }
+
+    /**
+     * An independent copy of this emulator as it stands: its canisters (heaps, globals, stable
+     * memory, call contexts), queues, time, ids, randomness, fault rules and trace. Deploy once,
+     * then fork for each test: every fork starts from the same state, and what one fork does
+     * leaves the others and the original unchanged. Throws (EmulatorError) while a raw_rand answer
+     * or a stop_canister request waits on the next round; run a round first.
+     */
+    fork(): Emulator {
+        const copy = new Emulator(this.options, this.subnet.fork());
+        copy.printedLogs = this.printedLogs;
+        return copy;
+    }
+
+    /**
+     * Makes this emulator what `saved` (a fork kept aside, created with the same options) is now,
+     * keeping its own canister instances: only the heap pages written since the last restore
+     * from `saved` are copied back, so resetting a test's world between tests costs
+     * milliseconds. Pending calls of this emulator's past are forgotten.
+     */
+    restore(saved: Emulator): void {
+        if (saved === this) return;
+        if (!sameOptions(saved.options, this.options)) throw new EmulatorError('restore: the saved emulator was created with other options');
+        this.subnet.copyStateFrom(saved.subnet);
+        this.printedLogs = saved.printedLogs;
     }
 
     /** The replica generation this emulator models (its profile). */
@@ -417,8 +466,8 @@ export class Emulator {
     }
 
     /** Compiles a module ahead of installs (modules are compiled once and shared). */
-    static precompile(wasm: Uint8Array, metering = true): void {
-        compileModule(decodeModule(wasm), metering);
+    static precompile(wasm: Uint8Array, how: { metering?: boolean; pageRollback?: boolean } = {}): void {
+        compileModule(decodeModule(wasm), { metering: how.metering ?? true, pageRollback: how.pageRollback ?? true });
     }
 
     // ---- internals ----------------------------------------------------------------------------
@@ -483,7 +532,7 @@ export class Emulator {
     private async install(mode: InstallMode, options: { canisterId: Principal; wasm: Uint8Array; arg?: Uint8Array; sender?: Principal }): Promise<void> {
         this.requireCanister(options.canisterId);
         try {
-            compileModule(decodeModule(options.wasm), this.subnet.config.metering); // malformed wasm: a clear error before any message
+            compileModule(decodeModule(options.wasm), this.subnet.config.instrumentation); // malformed wasm: a clear error before any message
         } catch (e) {
             if (e instanceof ModuleError) throw new EmulatorError(e.message);
             throw e;

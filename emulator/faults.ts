@@ -51,6 +51,17 @@ export class Faults {
 
     constructor(private readonly prng: Prng) {}
 
+    /** A copy for a forked subnet: the same rules and counts, the generator in the same state. */
+    copy(): Faults {
+        const faults = new Faults(this.prng.copy());
+        faults.rules.request.push(...this.rules.request.map((r) => ({ ...r })));
+        faults.rules.response.push(...this.rules.response.map((r) => ({ ...r })));
+        faults.rejects.push(...this.rejects.map((r) => ({ ...r })));
+        faults.callbackTraps.push(...this.callbackTraps.map((r) => ({ ...r })));
+        faults.nextId = this.nextId;
+        return faults;
+    }
+
     dropBestEffort(kind: 'request' | 'response', rule: DropRule = {}): number {
         const p = rule.probability ?? 1;
         if (!(p >= 0 && p <= 1)) throw new RangeError(`probability must be in [0, 1], got ${p}`);

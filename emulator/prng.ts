@@ -6,6 +6,11 @@ export class Prng {
         this.state = BigInt.asUintN(64, BigInt(seed));
     }
 
+    /** Another generator in the same state: both draw the same numbers from here on. */
+    copy(): Prng {
+        return new Prng(this.state);
+    }
+
     nextU64(): bigint {
         this.state = BigInt.asUintN(64, this.state + 0x9e3779b97f4a7c15n);
         let z = this.state;

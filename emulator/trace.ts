@@ -55,6 +55,13 @@ export interface TraceEntry {
 export class Trace {
     private readonly entries: TraceEntry[] = [];
 
+    /** A copy for a forked subnet, and how its entries map to the originals (entries are mutable). */
+    copy(): { trace: Trace; entry: (original: TraceEntry) => TraceEntry } {
+        const trace = new Trace();
+        for (const e of this.entries) trace.entries.push({ ...e });
+        return { trace, entry: (original) => trace.entries[original.id] };
+    }
+
     start(e: {
         model: Model;
         from: Principal | string;

@@ -1,7 +1,7 @@
 import { Principal } from '@dfinity/principal';
 
 import { SystemApiProfile } from '../../spec/system_api';
-import { HostTrap } from '../errors';
+import { EmulatorError, HostTrap } from '../errors';
 import { ExecutionState } from '../execution/execution_state';
 import { instructionLimitExceeded } from '../execution/user_errors';
 import { ChunkStore } from '../management/chunk_store';
@@ -24,7 +24,7 @@ interface Code {
     meter: { readonly counter: WebAssembly.Global; readonly flag: WebAssembly.Global } | undefined;
     /**
      * With the write barrier: the map's size, where the canister's heap starts in the memory.
-     * Byte p of the map is set once a store wrote the heap's 4 KiB page p (wasm/inject.ts).
+     * Byte p of the map is set once a store wrote the heap's 1 KiB page p (wasm/inject.ts).
      */
     heapOffset: number | undefined;
 }
@@ -118,7 +118,21 @@ export class Canister implements CanisterView {
     unresponsiveUntilRound = -1;
     /** Fault injection: rounds during which requests to it are not inducted (they wait in output queues). */
     congestedUntilRound = -1;
-    private code: Code | undefined;
+    private codeSlot: Code | undefined;
+    /**
+     * A fork that has not made its own copy yet shares the heap of the canister it was forked
+     * from (copy-on-write at the canister's grain): it copies on first use, and the source has it
+     * copy before the source changes anything. The globals are copied at fork time.
+     */
+    private shared: { readonly source: Canister; readonly compiled: CompiledModule; readonly globals: unknown[] } | undefined;
+    /** Forks still sharing this canister's heap. */
+    private readonly sharers: WeakRef<Canister>[] = [];
+    /** Counts changes to code, heap or globals, so that a copy can tell whether its source changed. */
+    private mutations = 0;
+    /** The source this canister was last made from (copyStateFrom), as it stood then. */
+    private restoredFrom: { readonly source: Canister; readonly mutations: number } | undefined;
+    /** Heap pages committed executions wrote since then. */
+    private readonly writtenSinceRestore = new Set<number>();
     /**
      * The heap as the last committed execution left it: a rollback copies back from it, and a
      * commit brings it up to date, page by page as the write barrier reports (undefined until the
@@ -144,6 +158,36 @@ export class Canister implements CanisterView {
         this.cycles = cycles;
     }
 
+    private get code(): Code | undefined {
+        if (this.shared !== undefined) this.materialize();
+        return this.codeSlot;
+    }
+
+    private set code(code: Code | undefined) {
+        this.shared = undefined; // replaced wholesale: nothing left to copy
+        this.codeSlot = code;
+    }
+
+    /** A fork's first use: its own instance, with the heap and globals it was forked with. */
+    private materialize(): void {
+        const shared = this.shared;
+        if (shared === undefined) return;
+        this.shared = undefined;
+        const source = shared.source.code; // the source may itself be a fork still sharing
+        if (source === undefined) throw new Error(`canister ${this.idText}: the canister it was forked from lost its code`);
+        this.codeSlot = this.newInstance(shared.compiled);
+        this.putBack({ heap: new Uint8Array(source.memory.buffer, source.heapOffset ?? 0), globals: shared.globals });
+    }
+
+    /** Before this canister changes its code, heap or globals: every fork still sharing them copies first. */
+    private releaseSharers(): void {
+        this.mutations++;
+        for (const ref of this.sharers.splice(0)) {
+            const fork = ref.deref();
+            if (fork?.shared?.source === this) fork.materialize();
+        }
+    }
+
     get installed(): CompiledModule | undefined {
         return this.code?.compiled;
     }
@@ -160,10 +204,84 @@ export class Canister implements CanisterView {
     }
 
     /**
+     * A copy of this canister on `subnet` (a fork): see copyStateFrom. Its heap is shared with
+     * this canister until either of them changes it (copy-on-write at the canister's grain).
+     */
+    forkFor(subnet: SubnetView & { readonly profile: SystemApiProfile }): Canister {
+        const c = new Canister(this.id, [], 0n, subnet);
+        c.copyStateFrom(this);
+        return c;
+    }
+
+    /**
+     * Makes this canister what `source` is now (a fork, or a restore to a saved state): settings,
+     * cycles, call contexts, snapshots and chunks; stable memory shared copy-on-write; the heap
+     * and globals. When this canister was last made from the same, unchanged source with the
+     * same module, its own instance is kept and only the pages it wrote since are copied back;
+     * otherwise it shares the source's heap until first use. A stop request still waiting on the
+     * source cannot be copied.
+     */
+    copyStateFrom(source: Canister): void {
+        if (source.pendingStops.length > 0) throw new EmulatorError(`cannot copy ${source.idText} while a stop_canister request for it waits: let it finish first`);
+        if (source.current !== undefined) throw new EmulatorError(`cannot copy ${source.idText} during an execution`);
+        this.controllers = [...source.controllers];
+        this.cycles = source.cycles;
+        this.status = source.status;
+        this.stable = source.stable.snapshot();
+        this.startLog.splice(0, this.startLog.length, ...source.startLog);
+        this.globalTimer = source.globalTimer;
+        this.certifiedData = source.certifiedData;
+        this.version = source.version;
+        this.moduleVersion = source.moduleVersion;
+        this.callContexts.clear();
+        for (const [id, ctx] of source.callContexts) this.callContexts.set(id, { ...ctx });
+        this.settings = structuredClone(source.settings);
+        this.chunkStore = source.chunkStore.copy();
+        this.snapshots.clear();
+        for (const [id, snapshot] of source.snapshots) this.snapshots.set(id, snapshot); // never changed once taken
+        this.nextSnapshotId = source.nextSnapshotId;
+        this.moduleHash = source.moduleHash;
+        this.moduleSize = source.moduleSize;
+        this.pendingStops = [];
+        this.unresponsiveUntilRound = source.unresponsiveUntilRound;
+        this.congestedUntilRound = source.congestedUntilRound;
+        const code = source.code;
+        const mine = this.shared === undefined ? this.codeSlot : undefined;
+        const inPlace =
+            code !== undefined &&
+            mine !== undefined &&
+            mine.compiled === code.compiled &&
+            this.restoredFrom?.source === source &&
+            this.restoredFrom.mutations === source.mutations &&
+            this.heap().length === source.heap().length;
+        if (code === undefined) {
+            this.code = undefined;
+            this.committed = undefined;
+        } else if (inPlace) {
+            this.releaseSharers();
+            const pages = [...this.writtenSinceRestore].sort((a, b) => a - b);
+            const from = source.heap();
+            copyPages(from, this.heap(), pages);
+            if (this.committed !== undefined) copyPages(from, this.committed, pages);
+            mine.globals.forEach((g, i) => (g.value = code.globals[i].value));
+        } else {
+            this.releaseSharers();
+            this.codeSlot = undefined;
+            this.committed = undefined;
+            this.shared = { source, compiled: code.compiled, globals: code.globals.map((g) => g.value as unknown) };
+            source.sharers.push(new WeakRef(this));
+        }
+        this.restoredFrom = { source, mutations: source.mutations };
+        this.writtenSinceRestore.clear();
+    }
+
+    /**
      * Replaces the code with a fresh instance of `compiled` (heap and globals start anew) and runs
      * its start function within `limit` instructions; returns the instructions it used.
      */
     instantiate(compiled: CompiledModule, limit: bigint, reportedLimit = limit): bigint {
+        this.releaseSharers();
+        this.restoredFrom = undefined;
         const previous = this.code;
         this.code = undefined;
         this.committed = undefined;
@@ -232,6 +350,8 @@ export class Canister implements CanisterView {
     }
 
     uninstall(): void {
+        this.releaseSharers();
+        this.restoredFrom = undefined;
         this.code = undefined;
         this.committed = undefined;
     }
@@ -251,6 +371,8 @@ export class Canister implements CanisterView {
 
     /** Puts a captured state back: the module (a fresh instance, its start function not run), memories, chunks. */
     loadState(state: CanisterState): void {
+        this.releaseSharers();
+        this.restoredFrom = undefined;
         this.code = state.compiled === undefined ? undefined : this.newInstance(state.compiled);
         this.committed = undefined;
         if (state.memory !== undefined) this.restore(state.memory);
@@ -273,6 +395,8 @@ export class Canister implements CanisterView {
     }
 
     restoreInstall(saved: SavedInstall): void {
+        this.releaseSharers();
+        this.restoredFrom = undefined;
         this.code = saved.code;
         this.committed = undefined;
         if (saved.snapshot !== undefined) this.restore(saved.snapshot);
@@ -293,9 +417,11 @@ export class Canister implements CanisterView {
     restore(snapshot: Snapshot): void {
         this.putBack(snapshot);
         this.committed = undefined;
+        this.restoredFrom = undefined;
     }
 
     private putBack(snapshot: Snapshot): void {
+        this.releaseSharers();
         let code = this.requireCode();
         if (this.heap().length !== snapshot.heap.length) {
             // Wasm memory cannot shrink: start a fresh instance and grow it to the saved size.
@@ -314,6 +440,7 @@ export class Canister implements CanisterView {
      * barrier, whose whole heap is copied).
      */
     beginExecution(): void {
+        this.releaseSharers();
         const code = this.requireCode();
         this.globalsBefore = code.globals.map((g) => g.value as unknown);
         this.hostWritten.clear();
@@ -335,8 +462,14 @@ export class Canister implements CanisterView {
             committed = grown;
         }
         this.committed = committed;
-        if (code.heapOffset === undefined) return; // copied whole at the next begin
-        copyPages(live, committed, this.takeWrittenPages(code));
+        if (code.heapOffset === undefined) {
+            this.restoredFrom = undefined; // which pages changed is not known
+            return; // copied whole at the next begin
+        }
+        const written = this.takeWrittenPages(code);
+        copyPages(live, committed, written);
+        for (const p of written) this.writtenSinceRestore.add(p);
+        if (live.length !== committed.length) this.restoredFrom = undefined;
     }
 
     /** The execution is undone: heap pages it wrote and globals go back to their committed state. */

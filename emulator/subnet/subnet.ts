@@ -1,7 +1,7 @@
 import { Principal } from '@dfinity/principal';
 
 import { SystemApiProfile } from '../../spec/system_api';
-import { RejectCode } from '../errors';
+import { EmulatorError, RejectCode } from '../errors';
 import { Faults } from '../faults';
 import { ReplicaRules } from '../generations';
 import { canisterIdFromIndex, MANAGEMENT_CANISTER, textOf } from '../ids';
@@ -9,6 +9,7 @@ import { Prng } from '../prng';
 import { Trace, TraceEntry } from '../trace';
 import { Limits, SubnetView } from '../system_api';
 import { Canister } from './canister';
+import { Instrumentation } from './module_cache';
 import { CallContext, CallOrigin, Callback, IngressStatus, Message, RequestMessage, Response } from './messages';
 
 export interface SubnetConfig {
@@ -28,8 +29,8 @@ export interface SubnetConfig {
     readonly instructionsPerRound: bigint;
     /** Outstanding calls one canister may have to another (DEFAULT_QUEUE_CAPACITY). */
     readonly queueCapacity: number;
-    /** Whether modules are compiled with instruction metering (false only for a benchmark's baseline). */
-    readonly metering: boolean;
+    /** How modules are instrumented (both on, except for a benchmark's baseline). */
+    readonly instrumentation: Instrumentation;
     readonly limits: Limits;
     readonly seed: number;
     readonly startTimeNs: bigint;
@@ -84,9 +85,9 @@ export class Subnet implements SubnetView {
     readonly answered = new Set<number>();
     /** Everything canisters printed (ic0.debug_print) and every trap, in order. */
     readonly logs: { canister: string; time: bigint; line: string }[] = [];
-    readonly trace = new Trace();
-    readonly prng: Prng;
-    readonly faults: Faults;
+    trace = new Trace();
+    prng: Prng;
+    faults: Faults;
     /** Set by whoever serves the subnet (the network derives both from its key). */
     subnetId = Principal.fromText('2vxsx-fae');
     rootKey: Uint8Array;
@@ -96,6 +97,65 @@ export class Subnet implements SubnetView {
     /** Built-in canisters other than the management canister, by principal text (see builtinAt). */
     readonly builtins = new Map<string, ManagementHandler>();
     private nextIds = { canister: 0, callback: 0, callContext: 0, ingress: 0 };
+
+    /**
+     * A copy of this subnet that runs on its own from here: see copyStateFrom.
+     */
+    fork(): Subnet {
+        const copy = new Subnet(this.config);
+        copy.copyStateFrom(this);
+        return copy;
+    }
+
+    /**
+     * Makes this subnet what `source` is now: canisters with their heaps, globals, stable memory
+     * (copy-on-write) and call contexts; queues, callbacks, refunds, time, ids, randomness, fault
+     * rules and the trace. A canister this subnet already has keeps its instance where it can
+     * (Canister.copyStateFrom), so restoring the same saved state again is cheap. What waits on
+     * a JavaScript continuation cannot be copied: a raw_rand answer due next round, a
+     * stop_canister request still waiting, or a built-in canister served over HTTP; then it
+     * throws, and a round or two later it can.
+     */
+    copyStateFrom(source: Subnet): void {
+        if (source.postponed.length > 0) throw new EmulatorError('cannot copy a subnet while raw_rand answers wait for the next round: run a round first');
+        if (source.builtins.size > 0 || this.builtins.size > 0) throw new EmulatorError('cannot copy a subnet with built-in canisters (a served network)');
+        this.time = source.time;
+        this.round = source.round;
+        const { trace, entry } = source.trace.copy();
+        this.trace = trace;
+        this.prng = source.prng.copy();
+        this.faults = source.faults.copy();
+        this.subnetId = source.subnetId;
+        this.rootKey = source.rootKey;
+        this.management = source.management; // it keeps no state of its own
+        // Messages, callbacks and ingress statuses are replaced, never changed: shared. Trace
+        // entries are changed as calls complete: each map points at this subnet's own.
+        this.queue = [...source.queue];
+        this.outbox = [...source.outbox];
+        this.postponed = [];
+        this.refunds = source.refunds.map((r) => ({ ...r, entry: r.entry === undefined ? undefined : entry(r.entry) }));
+        this.callbacks.clear();
+        for (const [id, callback] of source.callbacks) this.callbacks.set(id, callback);
+        this.traces.clear();
+        for (const [id, e] of source.traces) this.traces.set(id, entry(e));
+        this.ingress.clear();
+        for (const [id, status] of source.ingress) this.ingress.set(id, status);
+        this.ingressTrace.clear();
+        for (const [id, e] of source.ingressTrace) this.ingressTrace.set(id, entry(e));
+        this.answered.clear();
+        for (const id of source.answered) this.answered.add(id);
+        this.logs.splice(0, this.logs.length, ...source.logs);
+        this.pairs.clear();
+        for (const [pair, n] of source.pairs) this.pairs.set(pair, n);
+        this.nextIds = { ...source.nextIds };
+        const mine = new Map(this.canisters);
+        this.canisters.clear();
+        for (const [id, canister] of source.canisters) {
+            const copy = mine.get(id) ?? new Canister(canister.id, [], 0n, this);
+            copy.copyStateFrom(canister);
+            this.canisters.set(id, copy);
+        }
+    }
 
     constructor(readonly config: SubnetConfig) {
         this.time = config.startTimeNs;

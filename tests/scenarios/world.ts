@@ -39,23 +39,50 @@ export interface World {
 }
 
 /**
+ * Deployed worlds, one per set of options, deployed once per test file and forked for each test
+ * (em.fork()): every test starts from the same deployed state without paying for the deploy.
+ * EMULATOR_FRESH_DEPLOYS=1 deploys every world afresh instead, which is how the bench measures
+ * what forking saves.
+ */
+const bases = new Map<string, Promise<Emulator>>();
+const FRESH = process.env.EMULATOR_FRESH_DEPLOYS === '1';
+
+async function deployed(key: string, deploy: () => Promise<Emulator>): Promise<Emulator> {
+    if (FRESH) return deploy();
+    let base = bases.get(key);
+    if (base === undefined) {
+        base = deploy();
+        bases.set(key, base);
+    }
+    return (await base).fork();
+}
+
+/** The ids every world has: the first canisters created on a fresh emulator, in deploy order. */
+function deployedIds(em: Emulator): Principal[] {
+    return [...em.subnet.canisters.values()].map((c) => c.id);
+}
+
+/**
  * The caller and the untrusted callee on a fresh emulator with 1-second rounds. The caller's
  * controller trusts the callee for unbounded waits unless `trusted` is false: most tests here
  * study what such a wait does.
  */
 export async function deployWorld(options: { trusted?: boolean } = {}): Promise<World> {
-    const em = await Emulator.create({ roundStepMs: ROUND_MS });
-    const callee = await em.setupCanister({ wasm: wasm.callee(), cycles: CALLEE_CYCLES });
-    const caller = await em.setupCanister({ wasm: wasm.caller(), cycles: CALLER_CYCLES });
+    const em = await deployed(`world ${options.trusted !== false}`, async () => {
+        const em = await Emulator.create({ roundStepMs: ROUND_MS });
+        const callee = await em.setupCanister({ wasm: wasm.callee(), cycles: CALLEE_CYCLES });
+        const caller = await em.setupCanister({ wasm: wasm.caller(), cycles: CALLER_CYCLES });
+        await em.runUntilIdle(); // Azle's start-up timers
+        if (options.trusted !== false) ok(await em.createActor<Caller>(callerIdl, caller).trust_callee(callee, true));
+        return em;
+    });
+    const [callee, caller] = deployedIds(em);
     drawTraceOnFailure(em, names({ caller, untrusted_callee: callee }));
-    await em.runUntilIdle(); // Azle's start-up timers
-    const callerActor = em.createActor<Caller>(callerIdl, caller);
-    if (options.trusted !== false) ok(await callerActor.trust_callee(callee, true));
     return {
         em,
         caller,
         callee,
-        callerActor,
+        callerActor: em.createActor<Caller>(callerIdl, caller),
         later: em.createDeferredActor<Caller>(callerIdl, caller),
         calleeActor: em.createActor<Callee>(calleeIdl, callee)
     };
@@ -95,17 +122,27 @@ export const FEE = 10_000n;
 
 /** The caller and the ledger mock, with MINTED tokens on the caller's account and the caller configured. */
 export async function deployLedgerWorld(options: { seed?: number; timeoutSeconds?: number; innerRounds?: boolean } = {}): Promise<LedgerWorld> {
-    const em = await Emulator.create({ roundStepMs: ROUND_MS, seed: options.seed ?? 0, innerRounds: options.innerRounds });
-    const ledger = await em.setupCanister({ wasm: wasm.ledger() });
-    const caller = await em.setupCanister({ wasm: wasm.caller(), cycles: CALLER_CYCLES });
+    const em = await deployed(`ledger ${options.seed ?? 0} ${options.timeoutSeconds ?? 10} ${options.innerRounds ?? true}`, async () => {
+        const em = await Emulator.create({ roundStepMs: ROUND_MS, seed: options.seed ?? 0, innerRounds: options.innerRounds });
+        const ledger = await em.setupCanister({ wasm: wasm.ledger() });
+        const caller = await em.setupCanister({ wasm: wasm.caller(), cycles: CALLER_CYCLES });
+        await em.runUntilIdle();
+        const callerActor = em.createActor<Caller>(callerIdl, caller);
+        ok(await em.createActor<Ledger>(ledgerIdl, ledger).mint({ owner: caller, subaccount: [] }, MINTED));
+        ok(await callerActor.set_transfer_settings({ ledger: [ledger], timeout_seconds: options.timeoutSeconds ?? 10, max_attempts: 40 }));
+        ok(await callerActor.trust_callee(ledger, true)); // for transfer_unbounded
+        return em;
+    });
+    const [ledger, caller] = deployedIds(em);
     drawTraceOnFailure(em, names({ caller, ledger_mock: ledger }));
-    await em.runUntilIdle();
-    const ledgerActor = em.createActor<Ledger>(ledgerIdl, ledger);
-    const callerActor = em.createActor<Caller>(callerIdl, caller);
-    ok(await ledgerActor.mint({ owner: caller, subaccount: [] }, MINTED));
-    ok(await callerActor.set_transfer_settings({ ledger: [ledger], timeout_seconds: options.timeoutSeconds ?? 10, max_attempts: 40 }));
-    ok(await callerActor.trust_callee(ledger, true)); // for transfer_unbounded
-    return { em, caller, ledger, callerActor, later: em.createDeferredActor<Caller>(callerIdl, caller), ledgerActor };
+    return {
+        em,
+        caller,
+        ledger,
+        callerActor: em.createActor<Caller>(callerIdl, caller),
+        later: em.createDeferredActor<Caller>(callerIdl, caller),
+        ledgerActor: em.createActor<Ledger>(ledgerIdl, ledger)
+    };
 }
 
 /**
