@@ -343,7 +343,7 @@ function applyHook(subnet: Subnet, canister: Canister, outcome: Outcome): void {
 function install(subnet: Subnet, canister: Canister, modeArg: InstallMode, wasmModule: Uint8Array, arg: Uint8Array, caller: Principal): void {
     let compiled;
     try {
-        compiled = compileModule(decodeModule(wasmModule), subnet.config.metering);
+        compiled = compileModule(decodeModule(wasmModule), subnet.config.instrumentation);
     } catch (e) {
         // The replica names the target canister (CanisterManagerError::Hypervisor, InvalidWasm).
         if (e instanceof ModuleError || e instanceof EmulatorError) {

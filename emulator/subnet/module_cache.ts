@@ -26,18 +26,25 @@ export interface CompiledModule {
 
 const cache = new Map<string, CompiledModule>();
 
-/**
- * Instruments and compiles a wasm module (already decompressed: see management/wasm_module.ts),
- * with instruction metering unless `metering` is false (a benchmark's baseline).
- */
-export function compileModule(wasm: Uint8Array, metering = true): CompiledModule {
+/** How a module is instrumented: both on, except for a benchmark's baseline. */
+export interface Instrumentation {
+    /** Instruction metering (wasm/inject.ts). */
+    readonly metering: boolean;
+    /** The write barrier that lets a rollback copy only the pages a message wrote; without it the whole heap is copied. */
+    readonly pageRollback: boolean;
+}
+
+const FULL: Instrumentation = { metering: true, pageRollback: true };
+
+/** Instruments and compiles a wasm module (already decompressed: see management/wasm_module.ts). */
+export function compileModule(wasm: Uint8Array, how: Instrumentation = FULL): CompiledModule {
     const hash = createHash('sha256').update(wasm).digest('hex');
-    const key = `${hash}${metering ? '' : ':unmetered'}`;
+    const key = `${hash}:${how.metering}:${how.pageRollback}`;
     const cached = cache.get(key);
     if (cached !== undefined) return cached;
     let compiled: CompiledModule;
     try {
-        const instrumented = instrument(wasm, { metering, dirtyPages: true });
+        const instrumented = instrument(wasm, { metering: how.metering, dirtyPages: how.pageRollback });
         const module = new WebAssembly.Module(new Uint8Array(instrumented.wasm));
         compiled = {
             hash,

@@ -10,7 +10,7 @@
  *   adding an import would renumber every function. The host tells the two kinds of trap apart
  *   by that global.
  * - A write barrier (the replica's `inject_mem_barrier`): before every store, and before
- *   memory.fill, memory.copy and memory.init, the 4 KiB pages written are marked in a byte map,
+ *   memory.fill, memory.copy and memory.init, the 1 KiB pages written are marked in a byte map,
  *   so that committing or rolling back a message copies those pages and not the heap. The
  *   replica keeps its map in a second memory; Node has no multi-memory, so the map lives in the
  *   first RESERVED_BYTES of the module's own memory and the canister's heap starts after it:
@@ -39,10 +39,12 @@ export interface Injected {
 }
 
 /**
- * The barrier tracks 4 KiB pages, as the replica does (it tracks OS pages): a QuickJS message
- * writes a few bytes in each of dozens of places, so 64 KiB wasm pages would copy ten times more.
+ * The barrier tracks 1 KiB pages. The replica tracks 4 KiB OS pages, whose writes it gets from
+ * the OS; here every written page is copied, and a QuickJS message writes a few bytes in each of
+ * dozens of places: 1 KiB pages copy a fifth less than 4 KiB ones per Azle message (measured),
+ * and 64 KiB wasm pages would copy ten times more.
  */
-export const PAGE_SHIFT = 12;
+export const PAGE_SHIFT = 10;
 /** Pages a 32-bit memory can have: one byte each in the map. */
 const MAX_PAGES = 2 ** (32 - PAGE_SHIFT);
 /** The wasm pages the map takes at the start of memory, and its size in bytes. */
@@ -337,11 +339,11 @@ export function inject(bytes: Uint8Array, options: InjectOptions): Injected {
                     0x20, 0x01, 0x45, 0x04, 0x40, 0x0f, 0x0b,
                     // last = d + n - 1 overflows ? MAX_PAGES - 1 : (d + n - 1) >> PAGE_SHIFT
                     0x41, ...writeSignedI32(MAX_PAGES - 1),
-                    0x20, 0x00, 0x20, 0x01, 0x6a, 0x41, 0x01, 0x6b, 0x41, PAGE_SHIFT, 0x76,
+                    0x20, 0x00, 0x20, 0x01, 0x6a, 0x41, 0x01, 0x6b, 0x41, ...writeSignedI32(PAGE_SHIFT), 0x76,
                     0x20, 0x00, 0x20, 0x01, 0x6a, 0x20, 0x00, 0x49, // d + n < d (unsigned): wrapped
                     0x1b, 0x21, 0x02,
                     // d = d >> PAGE_SHIFT
-                    0x20, 0x00, 0x41, PAGE_SHIFT, 0x76, 0x21, 0x00,
+                    0x20, 0x00, 0x41, ...writeSignedI32(PAGE_SHIFT), 0x76, 0x21, 0x00,
                     // loop { mark d; if (d >= last) break; d++ }
                     0x03, 0x40,
                     0x20, 0x00, ...markPage,
@@ -434,8 +436,8 @@ export function inject(bytes: Uint8Array, options: InjectOptions): Injected {
                     if (point.value !== 0) out.push(0x41, ...writeSignedI32(point.value), 0x6a);
                     const size = point.size ?? 1;
                     if (size > 1) out.push(0x22, ...writeU32(x));
-                    out.push(0x41, PAGE_SHIFT, 0x76, ...markPage);
-                    if (size > 1) out.push(0x20, ...writeU32(x), 0x41, size - 1, 0x6a, 0x41, PAGE_SHIFT, 0x76, ...markPage);
+                    out.push(0x41, ...writeSignedI32(PAGE_SHIFT), 0x76, ...markPage);
+                    if (size > 1) out.push(0x20, ...writeU32(x), 0x41, ...writeSignedI32(size - 1), 0x6a, 0x41, ...writeSignedI32(PAGE_SHIFT), 0x76, ...markPage);
                     out.push(0x20, ...writeU32(a), 0x20, ...writeU32(value));
                     break;
                 }
@@ -449,11 +451,11 @@ export function inject(bytes: Uint8Array, options: InjectOptions): Injected {
                 case Kind.MemoryOp:
                     if (point.value === 0x3f) {
                         // memory.size, less the map's pages
-                        out.push(0x3f, 0x00, 0x41, RESERVED_WASM_PAGES, 0x6b);
+                        out.push(0x3f, 0x00, 0x41, ...writeSignedI32(RESERVED_WASM_PAGES), 0x6b);
                     } else {
                         // memory.grow: -1 stays -1; an old size is given without the map's pages
                         out.push(0x40, 0x00, 0x22, ...writeU32(a), 0x41, 0x7f, 0x46, 0x04, 0x7f, 0x41, 0x7f, 0x05);
-                        out.push(0x20, ...writeU32(a), 0x41, RESERVED_WASM_PAGES, 0x6b, 0x0b);
+                        out.push(0x20, ...writeU32(a), 0x41, ...writeSignedI32(RESERVED_WASM_PAGES), 0x6b, 0x0b);
                     }
                     copied = point.detail;
                     break;

@@ -1,6 +1,6 @@
 /**
  * A trap undoes everything a message did to the heap (spec: "the state changes are discarded"),
- * and a query's changes never stay. The emulator copies only the 4 KiB pages a message wrote,
+ * and a query's changes never stay. The emulator copies only the 1 KiB pages a message wrote,
  * which an injected write barrier marks (emulator/wasm/inject.ts); these tests hold it to the
  * exactness of copying the whole heap, with stores of every width, across page boundaries, bulk
  * memory operations and growth, and check that the canister still sees its memory as it declared it.
@@ -81,7 +81,7 @@ async function withWriter(): Promise<{ em: Emulator; id: Principal }> {
 const HEAP = 2 * 65_536; // the test module declares two pages
 
 describe('a trap undoes every write, to the byte', () => {
-    it('stores of every width, anywhere, including across 4 KiB page boundaries (seeded, 50 messages)', async () => {
+    it('stores of every width, anywhere, including across 1 KiB page boundaries (seeded, 50 messages)', async () => {
         const { em, id } = await withWriter();
         const prng = new Prng(7);
         const below = (n: number) => Math.floor(prng.next() * n);
