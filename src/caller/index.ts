@@ -8,7 +8,7 @@ import { Behaviour, CalleeReply } from '../untrusted_callee/types';
 import { CallHistory } from './call_history';
 import { OutstandingCalls } from './outstanding_calls';
 import { TrustedCallees } from './trusted_callees';
-import { CallCalleeResult, CallerError, CallerStats, CallFailure, CallReport, Model, Outcome, Result, Wait } from './types';
+import { CallCalleeResult, CallerError, CallerStats, CallFailure, CallReport, FanOut, Model, Outcome, Result, Wait } from './types';
 import { Journal, UNRESOLVED_PAGE_MAX } from './transfers/journal';
 import { TransferDriver } from './transfers/driver';
 import { TransferOp, TransferRequest, TransferSettings } from './transfers/types';
@@ -22,6 +22,13 @@ const MAX_ATTEMPTS_LIMIT = 1_000;
 const PAGE_MAX = 100;
 const ANONYMOUS = Principal.anonymous().toText();
 const UNBOUNDED_RULE = 'only a controller may ask for an unbounded-wait call, and only to a callee the controllers trust (trust_callee)';
+
+/** fan_out's bounds: calls made by one message (each costs the message instructions), and callees. */
+const MAX_FAN_OUT_CALLS = 2_000;
+const MAX_FAN_OUT_CALLEES = 100;
+
+/** How long the callee of demonstrate_timeouts stays busy, in its rounds. */
+const BUSY_ROUNDS = 30;
 
 /**
  * Calls an untrusted callee with either response model and reports what happened, and pays on
@@ -237,7 +244,9 @@ export default class {
 
     /**
      * As in DFINITY's Rust example: a 1-second bounded call to a callee that is busy for longer
-     * ends in SYS_UNKNOWN. Returns true when it did. Who: anyone.
+     * ends in SYS_UNKNOWN. Returns true when it did. Who: anyone. The callee is busy for 30 of its
+     * rounds: several seconds on any network (a local one may run ten rounds a second), so that
+     * the 1 s deadline, which is kept in whole seconds, always passes first.
      */
     @update([IDL.Principal], Result(IDL.Bool))
     async demonstrate_timeouts(callee: Principal): Promise<Result<boolean>> {
@@ -248,7 +257,7 @@ export default class {
             await this.counted(oneSecond, () =>
                 Call.boundedWait(callee, 'behave')
                     .changeTimeout(1)
-                    .withArgs([Behaviour, IDL.Vec(IDL.Nat8)], [{ ReplyAfter: 10 }, new Uint8Array()])
+                    .withArgs([Behaviour, IDL.Vec(IDL.Nat8)], [{ ReplyAfter: BUSY_ROUNDS }, new Uint8Array()])
                     .call(CalleeReply)
             )
         );
@@ -271,6 +280,35 @@ export default class {
     @update([], IDL.Nat64)
     ping(): bigint {
         return ++this.pings;
+    }
+
+    /**
+     * Makes `calls` calls of `work` at once, spread over `callees` in turn, and replies as soon
+     * as they are made, with how many it made: each then ends on its own and is recorded in the
+     * history, where a call the system refused to enqueue (call_perform failed: 500 calls are
+     * already outstanding to that callee) shows as Failed. For load tests: what a caller with
+     * thousands of calls open costs, and whether it still stops.
+     * Who: controllers (unbounded waits to trusted callees only). Cost: up to 2,000 calls a
+     * message, each an outstanding call and a history entry. Errors: NotAuthorized, InvalidArgument,
+     * UnboundedWaitNotAllowed.
+     */
+    @update([FanOut], Result(IDL.Nat32))
+    fan_out(args: FanOut): Result<number> {
+        if (!isController(msgCaller())) return { Err: notAuthorized('fan_out', CONTROLLERS_ONLY) };
+        if (args.callees.length < 1 || args.callees.length > MAX_FAN_OUT_CALLEES) {
+            return { Err: invalidArgument('callees', `1 to ${MAX_FAN_OUT_CALLEES}, got ${args.callees.length}`) };
+        }
+        if (args.calls < 1 || args.calls > MAX_FAN_OUT_CALLS) return { Err: invalidArgument('calls', `1 to ${MAX_FAN_OUT_CALLS}, got ${args.calls}`) };
+        for (const callee of args.callees) {
+            const refused = this.checkCall(callee, args.wait);
+            if (refused !== undefined) return { Err: refused };
+        }
+        for (let i = 0; i < args.calls; i++) {
+            const callee = args.callees[i % args.callees.length];
+            // Not awaited: the reply goes out now; each call's callback records its outcome.
+            void this.track(callee, 'work', start(callee, 'work', args.wait).withArgs([IDL.Vec(IDL.Nat8)], [new Uint8Array()]), 0n);
+        }
+        return { Ok: args.calls };
     }
 
     /** `echo(text)` on the callee with a bounded wait (timeout capped at 300 s). Who: anyone. */

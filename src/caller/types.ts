@@ -116,3 +116,7 @@ export const CallerStats = IDL.Record({
     pings: IDL.Nat64
 });
 export type CallerStats = { completed: bigint; outstanding: number; pings: bigint };
+
+/** What fan_out makes: `calls` calls of `work` with `wait`, spread over `callees` in turn. */
+export const FanOut = IDL.Record({ callees: IDL.Vec(IDL.Principal), calls: IDL.Nat32, wait: Wait });
+export type FanOut = { callees: Principal[]; calls: number; wait: Wait };

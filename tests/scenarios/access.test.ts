@@ -89,6 +89,11 @@ const callerCases = (d: Deployed): Record<string, MethodCase<Caller>> => ({
         asStranger: (a) => a.call_raw(d.callee, 'echo', new Uint8Array(IDL.encode([IDL.Text], ['x'])), { Bounded: { timeout_seconds: 10 } }),
         check: refusedAs('call_raw', CONTROLLERS_ONLY)
     },
+    fan_out: {
+        rule: 'controllers',
+        asStranger: (a) => a.fan_out({ callees: [d.callee], calls: 1, wait: BOUNDED }),
+        check: refusedAs('fan_out', CONTROLLERS_ONLY)
+    },
     call_callee: {
         rule: 'anyone',
         asStranger: async (a) => [
@@ -269,6 +274,8 @@ describe('arguments out of range get InvalidArgument and change nothing', () => 
         ['retry_transfer: no such id', (x) => x.caller, () => caller.retry_transfer(99n), invalid('id', 'no transfer has id 99')],
         ['call_callee: a timeout beyond u32', (x) => x.caller, () => caller.call_callee(d.callee, { Echo: null }, NONE, { Bounded: { timeout_seconds: 2n ** 32n } }, 0n), invalid('timeout_seconds', /^between 0 and 4294967295/)],
         ['call_callee: more cycles than the balance', (x) => x.caller, () => caller.call_callee(d.callee, { Echo: null }, NONE, BOUNDED, CALLER_CYCLES * 2n), invalid('cycles', /^cannot attach/)],
+        ['fan_out: no callee', (x) => x.caller, () => caller.fan_out({ callees: [], calls: 1, wait: BOUNDED }), invalid('callees', '1 to 100, got 0')],
+        ['fan_out: 2,001 calls', (x) => x.caller, () => caller.fan_out({ callees: [d.callee], calls: 2_001, wait: BOUNDED }), invalid('calls', '1 to 2000, got 2001')],
         ['call_raw: an empty method name', (x) => x.caller, () => caller.call_raw(d.callee, '', NONE, { Bounded: { timeout_seconds: 1 } }), invalid('method', 'must not be empty')],
         ['call_raw: a method name of 2,000 bytes', (x) => x.caller, () => caller.call_raw(d.callee, 'm'.repeat(2_000), NONE, { Bounded: { timeout_seconds: 1 } }), invalid('method', 'at most 1024 bytes, got 2000')],
         ['call_raw: a NUL in the method name', (x) => x.caller, () => caller.call_raw(d.callee, 'a\u0000b', NONE, { Bounded: { timeout_seconds: 1 } }), invalid('method', 'must not contain a NUL character')],
