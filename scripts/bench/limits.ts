@@ -17,7 +17,7 @@ async function meteringOverhead(): Promise<Measurement[]> {
     const wasm = readFileSync(builtWasm('untrusted_callee'));
     const sides = [];
     for (const metering of [true, false]) {
-        const compile = await time(() => Emulator.precompile(new Uint8Array(wasm), metering));
+        const compile = await time(() => Emulator.precompile(new Uint8Array(wasm), { metering }));
         const em = await Emulator.create({ metering });
         const id = await em.setupCanister({ wasm });
         const actor = em.createActor<Callee>(calleeIdl, id);

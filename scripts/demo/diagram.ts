@@ -1,6 +1,6 @@
 import { DiagramPanel, renderSequenceDiagram, TraceEntry } from '../../emulator';
 import { ScenarioReport } from './run';
-import { HIDDEN } from './timeline';
+import { HIDDEN, MOST_OF_A_KIND } from './timeline';
 
 /**
  * Management calls that are plumbing, not story: status polls, and the chunk uploads that carry
@@ -20,9 +20,18 @@ function drawn(entry: TraceEntry): boolean {
 export function scenarioPanel(report: ScenarioReport): DiagramPanel | undefined {
     const trace = report.trace;
     if (trace === undefined) return undefined;
+    const seen = new Map<string, number>();
+    const include = (entry: TraceEntry): boolean => {
+        if (!drawn(entry)) return false;
+        const kind = `${entry.from} ${entry.to} ${entry.method}`;
+        const n = (seen.get(kind) ?? 0) + 1;
+        seen.set(kind, n);
+        return n <= MOST_OF_A_KIND;
+    };
+    const entries = trace.entries.filter(include);
     return {
-        entries: trace.entries,
-        options: { names: trace.names, since: trace.since, include: drawn, title: `${report.name}: ${report.title}` }
+        entries,
+        options: { names: trace.names, since: trace.since, title: `${report.name}: ${report.title}` }
     };
 }
 

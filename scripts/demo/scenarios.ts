@@ -303,5 +303,34 @@ export const SCENARIOS: readonly Scenario[] = [
                 facts: { state: variantName(op.state), waited_s: Math.round(took), ledger_calls: op.ledger_calls }
             };
         }
+    },
+    {
+        name: 'load',
+        title: 'A caller with 500 calls open to a hanging callee still stops',
+        run: async ({ h, say, virtual }) => {
+            const timeout = virtual ? 60 : 20;
+            ok(await h.calleeActor.configure({ behaviour: HANG, max_hang_rounds: 10_000, max_waiting: 1_000 }));
+            await say(`one message makes 520 bounded-wait calls (${timeout} s) of work on the callee, which hangs`);
+            const firstReport = (await h.callerActor.stats()).completed;
+            ok(await h.callerActor.fan_out({ callees: [h.callee], calls: 520, wait: bounded(timeout) }));
+            await h.elapse(2);
+            const { outstanding } = await h.callerActor.stats();
+            const reports = await h.callerActor.history_page(firstReport, 100);
+            const refused = reports.filter((r) => 'Failed' in r.outcome && r.outcome.Failed.startsWith('call_perform failed')).length;
+            await say(`${outstanding} calls outstanding; ${refused} refused at once (call_perform: SYS_TRANSIENT), 500 being the most one canister may have open to another`);
+            await say('the caller is asked to stop');
+            const asked = await h.now();
+            const stopped = await h.stopCanister(h.caller, timeout + 60);
+            const took = seconds((await h.now()) - asked);
+            await say(`Stopped after ${took.toFixed(0)} s: every call ended by its deadline, in SYS_UNKNOWN; nothing could hold the caller`);
+            await h.startCanister(h.caller);
+            ok(await h.calleeActor.release());
+            ok(await h.calleeActor.configure({ behaviour: { Echo: null }, max_hang_rounds: 10_000, max_waiting: 1_000 }));
+            return {
+                ok: stopped && outstanding === 500 && refused === 20 && took <= timeout + 30,
+                summary: `${outstanding} bounded-wait calls open, ${refused} refused by the queue capacity; Stopped ${took.toFixed(0)} s after the request`,
+                facts: { outstanding, refused_by_queue_capacity: refused, stopped_after_s: Math.round(took) }
+            };
+        }
     }
 ];

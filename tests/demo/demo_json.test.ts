@@ -41,7 +41,8 @@ describe('the demo', () => {
             'stop-upgrade',
             'cycles',
             'safe-transfer',
-            'guaranteed-transfer'
+            'guaranteed-transfer',
+            'load'
         ]);
     });
 
@@ -92,7 +93,7 @@ describe('the demo', () => {
     it('--list answers without building anything', () => {
         const run = demo(['--list']);
         expect(run.status).toBe(0);
-        expect(run.stdout.split('\n').filter(Boolean)).toHaveLength(8);
+        expect(run.stdout.split('\n').filter(Boolean)).toHaveLength(9);
         expect(run.stderr).toBe(''); // the build reports every canister on stderr
     });
 

@@ -44,7 +44,9 @@ const EXPECTED: Record<string, { requests: string[]; answered: number; sysUnknow
     // The first ledger call times out and its reply comes late; the retry is answered.
     'safe-transfer': { requests: ['set_faults', 'transfer', 'icrc1_transfer', 'icrc1_transfer', 'set_faults'], answered: 4, sysUnknown: 1, late: 1 },
     // One guaranteed ledger call, answered after the ledger's delay.
-    'guaranteed-transfer': { requests: ['set_faults', 'transfer_unbounded', 'icrc1_transfer', 'set_faults'], answered: 4, sysUnknown: 0, late: 0 }
+    'guaranteed-transfer': { requests: ['set_faults', 'transfer_unbounded', 'icrc1_transfer', 'set_faults'], answered: 4, sysUnknown: 0, late: 0 },
+    // 500 calls of work go out (the diagram draws the first five); all end in SYS_UNKNOWN, their late replies crossed out.
+    load: { requests: ['configure', 'fan_out', 'work', 'work', 'work', 'work', 'work', 'stop_canister', 'start_canister', 'release', 'configure'], answered: 6, sysUnknown: 5, late: 5 }
 };
 
 interface DiagramFacts {
