@@ -12,7 +12,10 @@ import { cachedBlsVerify } from './bls_cache';
 import { builtWasm } from './built';
 import { ManagementCanister } from './management';
 import { ControlledClock } from './network_clock';
+import { NetworkUnreachableError } from './errors';
 import { Callee, Caller, Harness, Ledger, Network, Pending } from './types';
+
+export { NetworkUnreachableError };
 
 /** The ids of the three canisters on a network. */
 export interface CanisterIds {
@@ -53,14 +56,6 @@ const SECOND_MS = 1_000;
 const RESYNC_EVERY_MS = 120 * SECOND_MS;
 /** How long a real client may take to send a call, or to verify and hand over a result (wall time). */
 const CLIENT_GRACE_MS = 2_000;
-
-/** The network at a URL does not answer /api/v2/status: nothing was deployed or called. */
-export class NetworkUnreachableError extends Error {
-    constructor(url: string, cause: unknown) {
-        super(`no IC network answers at ${url} (${(cause as Error).message}); start one (npm run network) or check the URL`);
-        this.name = 'NetworkUnreachableError';
-    }
-}
 
 /** Fails with NetworkUnreachableError unless the network at `url` serves its status. */
 async function requireNetwork(url: string): Promise<void> {

@@ -13,13 +13,12 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 import { DfxMissingError } from '../harness/dfx';
-import { NetworkUnreachableError } from '../harness/http_harness';
+import { NetworkUnreachableError } from '../harness/errors';
 import { Network } from '../harness/types';
 import { BuildUsageError, buildAll } from '../tools/build/build_all';
 import { BuildError } from '../tools/build/errors';
-import { htmlReport } from './demo/html_report';
-import { DemoReport, runDemo, selectScenarios } from './demo/run';
-import { SCENARIOS } from './demo/scenarios';
+import type { DemoReport } from './demo/run';
+import { SCENARIOS, selectScenarios } from './demo/scenarios';
 
 const USAGE = `usage: npm run demo [-- [scenario ...] [--network emulator|local|icp:<env>|<url>] [--json] [--list] [--html <file>] [--help]]
 
@@ -118,6 +117,9 @@ async function main(argv: string[]): Promise<number> {
         throw new UsageError((e as Error).message);
     }
     await buildAll({ progress: (line) => console.error(line) });
+    // Only now: the harnesses import the bindings the build generates.
+    const { runDemo } = await import('./demo/run');
+    const { htmlReport } = await import('./demo/html_report');
 
     const live = !args.json;
     const tty = process.stderr.isTTY === true;

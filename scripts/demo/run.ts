@@ -1,8 +1,8 @@
 import { TraceEntry } from '../../emulator';
-import { EmulatorHarness } from '../../harness/emulator_harness';
+import type { EmulatorHarness } from '../../harness/emulator_harness';
 import { harnessFor, prepare } from '../../harness/prepare';
-import { Network } from '../../harness/types';
-import { Scenario, SCENARIOS, Step } from './scenarios';
+import { Harness, Network } from '../../harness/types';
+import { selectScenarios, Step } from './scenarios';
 import { timeline } from './timeline';
 
 export interface ScenarioReport {
@@ -55,12 +55,9 @@ export interface DemoOptions {
     progress?: (text: string) => void;
 }
 
-export function selectScenarios(only: string[]): Scenario[] {
-    const unknown = only.filter((n) => !SCENARIOS.some((s) => s.name === n));
-    if (unknown.length > 0) {
-        throw new Error(`unknown scenario(s): ${unknown.join(', ')}; choose from ${SCENARIOS.map((s) => s.name).join(', ')}`);
-    }
-    return only.length === 0 ? [...SCENARIOS] : SCENARIOS.filter((s) => only.includes(s.name));
+/** The in-process harness, whose emulator's trace the report draws; undefined over HTTP. */
+function onEmulator(h: Harness): EmulatorHarness | undefined {
+    return h.network === 'emulator' ? (h as EmulatorHarness) : undefined;
 }
 
 export async function runDemo(options: DemoOptions): Promise<DemoReport> {
@@ -80,7 +77,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
             const started = await h.now();
             // Where the scenario's messages begin in the trace: not by time, which inner rounds
             // may leave unchanged from the previous scenario's last call.
-            const traceStart = h instanceof EmulatorHarness ? h.em.trace().length : 0;
+            const inProcess = onEmulator(h);
+            const traceStart = inProcess === undefined ? 0 : inProcess.em.trace().length;
             const steps: Step[] = [];
             const say = async (text: string) => {
                 const at = Number((await h.now()) - started) / 1e9;
@@ -90,16 +88,16 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
             const report: ScenarioReport = { name: scenario.name, title: scenario.title, ok: false, summary: '', facts: {}, steps, timeline: [] };
             try {
                 const otherGeneration =
-                    h instanceof EmulatorHarness
-                        ? () => EmulatorHarness.deploy({ profile: h.generation === 'current' ? 'dfx-0.24.1-beta.1' : 'current' })
+                    inProcess !== undefined
+                        ? async () => (await import('../../harness/emulator_harness')).EmulatorHarness.deploy({ profile: h.generation === 'current' ? 'dfx-0.24.1-beta.1' : 'current' })
                         : undefined;
                 Object.assign(report, await scenario.run({ h, say, virtual: h.virtual, otherGeneration }));
             } catch (e) {
                 report.error = e instanceof Error ? e.message : String(e);
                 report.summary = `failed: ${report.error}`;
             }
-            if (h instanceof EmulatorHarness) {
-                const entries = h.em.trace().slice(traceStart);
+            if (inProcess !== undefined) {
+                const entries = inProcess.em.trace().slice(traceStart);
                 report.timeline = timeline(entries, names, started);
                 report.trace = new ScenarioTrace(entries, names, started);
                 if (report.timeline.length > 0) options.print('  timeline:');

@@ -334,3 +334,12 @@ export const SCENARIOS: readonly Scenario[] = [
         }
     }
 ];
+
+/** The scenarios named (all when none is), or an error naming the unknown ones. */
+export function selectScenarios(only: string[]): Scenario[] {
+    const unknown = only.filter((n) => !SCENARIOS.some((s) => s.name === n));
+    if (unknown.length > 0) {
+        throw new Error(`unknown scenario(s): ${unknown.join(', ')}; choose from ${SCENARIOS.map((s) => s.name).join(', ')}`);
+    }
+    return only.length === 0 ? [...SCENARIOS] : SCENARIOS.filter((s) => only.includes(s.name));
+}
