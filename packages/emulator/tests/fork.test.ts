@@ -85,6 +85,15 @@ describe('em.fork()', () => {
         await em.tick(1);
         expect(() => em.fork()).not.toThrow();
     });
+    it('keeps the principals in settings: a viewer the original allowed may read the fork’s status', async () => {
+        const em = await Emulator.create();
+        const id = await em.setupCanister({ wasm: statefulModule() });
+        const viewer = Emulator.identity('viewer');
+        await em.updateSettings({ canisterId: id, settings: { status_visibility: [{ allowed_viewers: [viewer] }] } });
+        const fork = em.fork();
+        expect((await fork.canisterStatus({ canisterId: id, sender: viewer })).status).toBe('running');
+        expect((await fork.canisterStatus({ canisterId: id })).status).toBe('running');
+    });
 });
 
 describe('em.restore(saved)', () => {
@@ -117,5 +126,17 @@ describe('em.restore(saved)', () => {
         const a = await Emulator.create({ seed: 1 });
         const b = await Emulator.create({ seed: 2 });
         expect(() => a.restore(b)).toThrow('restore: the saved emulator was created with other options');
+    });
+
+    it('back to a fork taken before install: forks that shared the installed heap keep it', async () => {
+        const em = await Emulator.create();
+        const id = await em.createCanister();
+        const blank = em.fork();
+        await em.installCode({ canisterId: id, wasm: statefulModule() });
+        await em.updateCall(id, 'bump', EMPTY);
+        const saved = em.fork();
+        em.restore(blank);
+        expect((await em.canisterStatus({ canisterId: id })).moduleHash).toBeUndefined();
+        expect(await state(saved, id)).toEqual([1n, 1n, 1n]);
     });
 });

@@ -18,6 +18,7 @@ import {
     InstallChunkedCodeArgs,
     UploadChunkArgs
 } from '../src/management/candid.js';
+import { wat } from '../src/testing/index.js';
 import { calleeModule, readI64, versionModule } from './canisters.js';
 import { EMPTY } from './setup.js';
 
@@ -232,6 +233,22 @@ describe('canister_version around installs (spec: "canister_post_upgrade sees th
         const { replyInInitModule } = await import('./canisters');
         await expect(em.reinstallCode({ canisterId: id, wasm: replyInInitModule() })).rejects.toBeInstanceOf(CallRejectedError);
         expect((await em.canisterStatus({ canisterId: id })).version).toBe(1n);
+    });
+
+    it('a failed upgrade keeps the balance: cycles pre_upgrade burnt are not spent (the replica installs on a copy)', async () => {
+        const em = await Emulator.create();
+        const upgradable = (postUpgrade: string) =>
+            wat(`(module
+  (import "ic0" "cycles_burn128" (func $burn (param i64 i64 i32)))
+  (memory 1)
+  (func (export "canister_pre_upgrade") (call $burn (i64.const 0) (i64.const 1000000000) (i32.const 0)))
+  (func (export "canister_post_upgrade") ${postUpgrade}))`);
+        const id = await em.setupCanister({ wasm: upgradable('') });
+        const before = (await em.canisterStatus({ canisterId: id })).cycles;
+        await expect(em.upgradeCanister({ canisterId: id, wasm: upgradable('unreachable') })).rejects.toBeInstanceOf(CallRejectedError);
+        expect((await em.canisterStatus({ canisterId: id })).cycles).toBe(before);
+        await em.upgradeCanister({ canisterId: id, wasm: upgradable('') });
+        expect((await em.canisterStatus({ canisterId: id })).cycles).toBe(before - 1_000_000_000n);
     });
 });
 

@@ -27,6 +27,13 @@ interface Code {
      * Byte p of the map is set once a store wrote the heap's 1 KiB page p (wasm/inject.ts).
      */
     heapOffset: number | undefined;
+    /** Set to 1 by the module before it changes a table or drops a segment (wasm/inject.ts); see renewInstance. */
+    instanceChanged: WebAssembly.Global | undefined;
+}
+
+/** Whether the code changed a table or dropped a segment since its instance was made. */
+function instanceChanged(code: Code): boolean {
+    return code.instanceChanged !== undefined && code.instanceChanged.value !== 0;
 }
 
 /** The pages the write barrier tracks (wasm/inject.ts, PAGE_SHIFT). */
@@ -60,6 +67,8 @@ export interface SavedInstall {
     readonly stable: StableMemory;
     readonly globalTimer: bigint;
     readonly certifiedData: Uint8Array;
+    /** A failed install keeps the balance it started with: cycles a hook burnt or sent are not spent. */
+    readonly cycles: bigint;
 }
 
 /** Everything a canister snapshot holds (spec: wasm memory, stable memory, certified data, chunk store, module). */
@@ -235,7 +244,9 @@ export class Canister implements CanisterView {
         this.moduleVersion = source.moduleVersion;
         this.callContexts.clear();
         for (const [id, ctx] of source.callContexts) this.callContexts.set(id, { ...ctx });
-        this.settings = structuredClone(source.settings);
+        // Shared: applySettings builds a new object, never changes one (a structuredClone would
+        // turn the Principals of allowed_viewers into plain objects).
+        this.settings = source.settings;
         this.chunkStore = source.chunkStore.copy();
         this.snapshots.clear();
         for (const [id, snapshot] of source.snapshots) this.snapshots.set(id, snapshot); // never changed once taken
@@ -255,6 +266,7 @@ export class Canister implements CanisterView {
             this.restoredFrom.mutations === source.mutations &&
             this.heap().length === source.heap().length;
         if (code === undefined) {
+            this.releaseSharers(); // forks that still read this heap get their own copy first
             this.code = undefined;
             this.committed = undefined;
         } else if (inPlace) {
@@ -296,7 +308,9 @@ export class Canister implements CanisterView {
                     throw e;
                 }
             }
-            return this.instructionsUsed();
+            const used = this.instructionsUsed();
+            if (instanceChanged(this.requireCode())) this.renewInstance();
+            return used;
         } catch (e) {
             this.code = previous;
             throw e;
@@ -390,7 +404,8 @@ export class Canister implements CanisterView {
             snapshot: this.code === undefined ? undefined : this.snapshot(),
             stable: this.stable.snapshot(),
             globalTimer: this.globalTimer,
-            certifiedData: this.certifiedData
+            certifiedData: this.certifiedData,
+            cycles: this.cycles
         };
     }
 
@@ -403,6 +418,7 @@ export class Canister implements CanisterView {
         this.stable = saved.stable;
         this.globalTimer = saved.globalTimer;
         this.certifiedData = saved.certifiedData;
+        this.cycles = saved.cycles;
     }
 
     /** A copy of the heap and globals (for canister snapshots and installs). */
@@ -423,8 +439,9 @@ export class Canister implements CanisterView {
     private putBack(snapshot: Snapshot): void {
         this.releaseSharers();
         let code = this.requireCode();
-        if (this.heap().length !== snapshot.heap.length) {
-            // Wasm memory cannot shrink: start a fresh instance and grow it to the saved size.
+        if (this.heap().length !== snapshot.heap.length || instanceChanged(code)) {
+            // Wasm memory cannot shrink: start a fresh instance and grow it to the saved size
+            // (also when a table or the segments changed: see renewInstance).
             code = this.newInstance(code.compiled);
             this.code = code;
             const missing = (snapshot.heap.length - this.heap().length) / WASM_PAGE;
@@ -464,12 +481,32 @@ export class Canister implements CanisterView {
         this.committed = committed;
         if (code.heapOffset === undefined) {
             this.restoredFrom = undefined; // which pages changed is not known
-            return; // copied whole at the next begin
+        } else {
+            const written = this.takeWrittenPages(code);
+            copyPages(live, committed, written);
+            for (const p of written) this.writtenSinceRestore.add(p);
+            if (live.length !== committed.length) this.restoredFrom = undefined;
         }
-        const written = this.takeWrittenPages(code);
-        copyPages(live, committed, written);
-        for (const p of written) this.writtenSinceRestore.add(p);
-        if (live.length !== committed.length) this.restoredFrom = undefined;
+        if (instanceChanged(code)) this.renewInstance();
+    }
+
+    /**
+     * The replica runs every message in a fresh instance of the module, carrying over only the
+     * memory and the exported globals (rs/embedders/src/wasmtime_embedder.rs, new_instance, called
+     * per execution from wasm_executor.rs): a table changed or a segment dropped by one message is
+     * back as the module declared it in the next. The emulator keeps one instance across messages,
+     * so it makes a new one after a message that ran such an instruction (the module sets a flag
+     * before each, wasm/inject.ts).
+     */
+    private renewInstance(): void {
+        const code = this.requireCode();
+        const heap = this.heap().slice();
+        const globals = code.globals.map((g) => g.value as unknown);
+        this.code = this.newInstance(code.compiled);
+        const missing = (heap.length - this.heap().length) / WASM_PAGE;
+        if (missing > 0) this.requireCode().memory.grow(missing);
+        this.heap().set(heap);
+        this.requireCode().globals.forEach((g, i) => (g.value = globals[i]));
     }
 
     /** The execution is undone: heap pages it wrote and globals go back to their committed state. */
@@ -478,8 +515,9 @@ export class Canister implements CanisterView {
         const committed = this.committed;
         if (committed === undefined) throw new Error(`canister ${this.idText}: rollback without a begun execution`);
         const live = this.heap();
-        if (live.length !== committed.length || code.heapOffset === undefined) {
-            // It grew the memory (which cannot shrink): a fresh instance with the committed heap.
+        if (live.length !== committed.length || code.heapOffset === undefined || instanceChanged(code)) {
+            // It grew the memory (which cannot shrink), or may have changed a table: a fresh
+            // instance with the committed heap.
             this.putBack({ heap: committed, globals: this.globalsBefore });
             this.takeWrittenPages(this.requireCode());
             return;
@@ -559,7 +597,8 @@ export class Canister implements CanisterView {
                 metering === undefined
                     ? undefined
                     : { counter: exports[metering.counter] as WebAssembly.Global, flag: exports[metering.outOfInstructions] as WebAssembly.Global },
-            heapOffset: compiled.heapOffset
+            heapOffset: compiled.heapOffset,
+            instanceChanged: compiled.instanceChanged === undefined ? undefined : (exports[compiled.instanceChanged] as WebAssembly.Global)
         };
     }
 }

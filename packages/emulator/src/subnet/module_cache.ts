@@ -50,6 +50,7 @@ export function compileModule(wasm: Uint8Array, how: Instrumentation = FULL): Co
             start: instrumented.start,
             metering: instrumented.metering,
             heapOffset: instrumented.heapOffset,
+            instanceChanged: instrumented.instanceChanged,
             metadata: readMetadata(wasm)
         };
     } catch (e) {

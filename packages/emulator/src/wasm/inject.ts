@@ -36,6 +36,11 @@ export interface Injected {
     readonly metering: { readonly counterGlobal: number; readonly outOfInstructionsGlobal: number } | undefined;
     /** Whether the write barrier is in (a module without memory needs none). */
     readonly dirtyPages: boolean;
+    /**
+     * An i32 global that code sets to 1 before it changes a table or drops a segment (see
+     * Instruction.changesInstance), and whether any instruction does.
+     */
+    readonly instanceChanged: { readonly global: number; readonly used: boolean };
 }
 
 /**
@@ -178,6 +183,8 @@ const enum Kind {
     Charge,
     /** Metering: a bulk operation's size. */
     DynamicCharge,
+    /** Before an instruction that changes a table or drops a segment: instance_changed = 1. */
+    InstanceChange,
     /** The write barrier before a store. */
     Store,
     /** The write barrier before memory.fill, memory.copy or memory.init, and their addresses moved. */
@@ -204,10 +211,17 @@ interface Point {
  * Scans the body whose instructions span [start, end): where code goes, and whether it needs the
  * barrier's locals. Blocks are cut as the replica's `injections` cuts them.
  */
-function injectionPoints(bytes: Uint8Array, start: number, end: number, instruction: Instruction, options: InjectOptions): { points: Point[]; locals: boolean; v128: boolean } {
+function injectionPoints(
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+    instruction: Instruction,
+    options: InjectOptions
+): { points: Point[]; locals: boolean; v128: boolean; changesInstance: boolean } {
     const points: Point[] = [];
     let locals = false;
     let v128 = false;
+    let changesInstance = false;
     // The function itself is re-entrant; even an empty function costs 1 (as in the replica).
     let at = start;
     let cost = 1;
@@ -216,6 +230,10 @@ function injectionPoints(bytes: Uint8Array, start: number, end: number, instruct
     while (r.pos < end) {
         const position = r.pos;
         decode(r, instruction);
+        if (instruction.changesInstance) {
+            changesInstance = true;
+            points.push({ at: position, kind: Kind.InstanceChange, value: 0, detail: 0 });
+        }
         if (options.dirtyPages) {
             if (instruction.storeType !== 0) {
                 points.push({ at: position, kind: Kind.Store, value: instruction.storeOffset, detail: instruction.storeType, size: instruction.storeSize });
@@ -253,7 +271,7 @@ function injectionPoints(bytes: Uint8Array, start: number, end: number, instruct
     if (options.metering && (check || cost > 0)) points.push({ at, kind: Kind.Charge, value: cost, detail: check ? 1 : 0 });
     // Points were pushed as met (blocks when they ended): order by offset, then by kind.
     points.sort((a, b) => a.at - b.at || a.kind - b.kind);
-    return { points, locals, v128 };
+    return { points, locals, v128, changesInstance };
 }
 
 /** Appends one entry to the vector that section `id` holds (creating the section if needed). */
@@ -292,6 +310,10 @@ export function inject(bytes: Uint8Array, options: InjectOptions): Injected {
         // (global (mut i64) (i64.const 0)) (global (mut i32) (i32.const 0))
         newGlobals.push([0x7e, 0x01, 0x42, 0x00, 0x0b], [0x7f, 0x01, 0x41, 0x00, 0x0b]);
     }
+    // (global (mut i32) (i32.const 0)), set before any change to a table or the segments (unused
+    // in a module without such instructions).
+    const instanceChanged = nextGlobal++;
+    newGlobals.push([0x7f, 0x01, 0x41, 0x00, 0x0b]);
     // The barrier needs a memory to guard; a module without one writes nothing.
     const dirtyPages = options.dirtyPages && s.memories > 0;
     const effective: InjectOptions = { metering: options.metering, dirtyPages };
@@ -387,6 +409,7 @@ export function inject(bytes: Uint8Array, options: InjectOptions): Injected {
     if (bodies !== s.definedFunctions) throw new WasmFormatError('function and code sections disagree');
     code.push(...writeU32(bodies + helperBodies.length));
     const out = new Out();
+    let changesInstance = false;
     for (let i = 0; i < bodies && codeReader !== undefined; i++) {
         const size = codeReader.u32();
         const bodyEnd = codeReader.pos + size;
@@ -398,7 +421,8 @@ export function inject(bytes: Uint8Array, options: InjectOptions): Injected {
             localCount += r.u32();
             r.byte();
         }
-        const { points, locals: needsLocals, v128 } = injectionPoints(bytes, r.pos, bodyEnd, instruction, effective);
+        const { points, locals: needsLocals, v128, changesInstance: changes } = injectionPoints(bytes, r.pos, bodyEnd, instruction, effective);
+        if (changes) changesInstance = true;
         out.length = 0;
         // The barrier's locals, after the function's own: $a, $n, $x (i32), then one of each value type.
         const base = s.params[s.functionTypes[i]] + localCount;
@@ -427,6 +451,9 @@ export function inject(bytes: Uint8Array, options: InjectOptions): Injected {
                     break;
                 case Kind.DynamicCharge:
                     out.push(...chargeCall);
+                    break;
+                case Kind.InstanceChange:
+                    out.push(0x41, 0x01, 0x24, ...writeU32(instanceChanged));
                     break;
                 case Kind.Store: {
                     // [addr, value] -> e = addr + offset; map[e >> PAGE_SHIFT] = 1; and for a store
@@ -473,7 +500,7 @@ export function inject(bytes: Uint8Array, options: InjectOptions): Injected {
     for (const helper of helperBodies) code.push(...helper);
     replaced.set(CODE, code.take());
 
-    return { wasm: rebuild(bytes, all, replaced), metering, dirtyPages };
+    return { wasm: rebuild(bytes, all, replaced), metering, dirtyPages, instanceChanged: { global: instanceChanged, used: changesInstance } };
 }
 
 /** The memory section with room for the map: RESERVED_WASM_PAGES more, initially and at most. */

@@ -8,7 +8,8 @@ export const MEMORY_EXPORT = '__host_memory';
 export const START_EXPORT = '__host_start';
 export const COUNTER_EXPORT = '__host_instruction_counter';
 export const OUT_OF_INSTRUCTIONS_EXPORT = '__host_out_of_instructions';
-const RESERVED = new Set([TABLE_EXPORT, MEMORY_EXPORT, START_EXPORT, COUNTER_EXPORT, OUT_OF_INSTRUCTIONS_EXPORT]);
+export const INSTANCE_CHANGED_EXPORT = '__host_instance_changed';
+const RESERVED = new Set([TABLE_EXPORT, MEMORY_EXPORT, START_EXPORT, COUNTER_EXPORT, OUT_OF_INSTRUCTIONS_EXPORT, INSTANCE_CHANGED_EXPORT]);
 
 export interface Instrumented {
     readonly wasm: Uint8Array;
@@ -27,6 +28,12 @@ export interface Instrumented {
      * the map of written pages (see inject.ts); undefined without it.
      */
     readonly heapOffset: number | undefined;
+    /**
+     * Export name of an i32 global the module sets to 1 before it changes a table or drops a
+     * segment, if it has such instructions (and is instrumented): the replica gives every message
+     * a fresh instance, so such changes never outlive the message, and a host must do the same.
+     */
+    readonly instanceChanged: string | undefined;
 }
 
 interface ModuleShape {
@@ -80,8 +87,14 @@ function shape(bytes: Uint8Array): ModuleShape {
         } else if (section.id === SectionId.Global) {
             const n = r.u32();
             for (let i = 0; i < n; i++) {
-                r.byte();
-                if (r.byte() === 1) s.mutableGlobals.push(s.importedGlobals + i);
+                const type = r.byte();
+                if (r.byte() === 1) {
+                    // The replica keeps v128 globals; JavaScript cannot read or write one
+                    // (WebAssembly.Global.value throws for v128), so the host could not carry it
+                    // from one message to the next: refused rather than silently reset.
+                    if (type === 0x7b) throw new WasmFormatError(`mutable global ${s.importedGlobals + i} is a v128, which this emulator cannot keep between messages`);
+                    s.mutableGlobals.push(s.importedGlobals + i);
+                }
                 skipConstExpr(r);
             }
         } else if (section.id === SectionId.Export) {
@@ -108,6 +121,7 @@ export function instrument(original: Uint8Array, options: { metering: boolean; d
     const bytes = injected?.wasm ?? original;
     const hostGlobals: number[] = [];
     if (injected?.metering !== undefined) hostGlobals.push(injected.metering.counterGlobal, injected.metering.outOfInstructionsGlobal);
+    if (injected !== undefined) hostGlobals.push(injected.instanceChanged.global);
     const s = shape(bytes);
     for (const name of s.exportNames) {
         if (name.startsWith(GLOBAL_EXPORT_PREFIX) || RESERVED.has(name)) {
@@ -124,6 +138,12 @@ export function instrument(original: Uint8Array, options: { metering: boolean; d
         metering = { counter: COUNTER_EXPORT, outOfInstructions: OUT_OF_INSTRUCTIONS_EXPORT };
     }
     const heapOffset = injected?.dirtyPages === true ? RESERVED_BYTES : undefined;
+    let instanceChanged: string | undefined;
+    if (injected?.instanceChanged.used === true) {
+        added.push(...writeName(INSTANCE_CHANGED_EXPORT), 0x03, ...writeU32(injected.instanceChanged.global));
+        count++;
+        instanceChanged = INSTANCE_CHANGED_EXPORT;
+    }
     // The metering globals are the host's: a trap does not roll them back.
     const mutableGlobals = s.mutableGlobals.filter((index) => !hostGlobals.includes(index)).map((index) => {
         const name = `${GLOBAL_EXPORT_PREFIX}${index}`;
@@ -156,8 +176,8 @@ export function instrument(original: Uint8Array, options: { metering: boolean; d
         body.set(bytes.subarray(0, startSection.headerStart), 0);
         body.set(bytes.subarray(startSection.end), startSection.headerStart);
     }
-    if (count === 0) return { wasm: bytes, mutableGlobals, table, memory, start, metering, heapOffset };
-    return withExports(body, added, count, { mutableGlobals, table, memory, start, metering, heapOffset });
+    if (count === 0) return { wasm: bytes, mutableGlobals, table, memory, start, metering, heapOffset, instanceChanged };
+    return withExports(body, added, count, { mutableGlobals, table, memory, start, metering, heapOffset, instanceChanged });
 }
 
 /** Appends `count` export entries (`added`, encoded) to the module's export section, creating it if needed. */

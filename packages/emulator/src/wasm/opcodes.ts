@@ -119,6 +119,11 @@ export class Instruction {
     memargEnd = -1;
     /** memory.size or memory.grow: 0x3f or 0x40; 0 for other instructions. */
     memoryOp = 0;
+    /**
+     * It changes instance state that is neither memory nor a global: a table (table.set, .grow,
+     * .fill, .copy, .init) or the segments (data.drop, elem.drop).
+     */
+    changesInstance = false;
 }
 
 /** The bytes each store opcode writes. */
@@ -164,6 +169,7 @@ export function decode(r: Reader, out: Instruction): void {
     out.memargStart = -1;
     out.memargEnd = -1;
     out.memoryOp = op === 0x3f || op === 0x40 ? op : 0;
+    out.changesInstance = op === 0x26;
     switch (op) {
         case 0x02:
         case 0x03:
@@ -220,6 +226,7 @@ export function decode(r: Reader, out: Instruction): void {
             if (FC_DYNAMIC.has(sub)) flow = Flow.Dynamic;
             out.bulkWrite = sub === 8 || sub === 10 || sub === 11;
             out.bulkCopy = sub === 10;
+            out.changesInstance = sub === 9 || (sub >= 12 && sub <= 15) || sub === 17;
             if (sub === 8 || sub === 10 || sub === 12 || sub === 14) {
                 r.u32();
                 r.u32();
