@@ -53,7 +53,7 @@ function installedPackage(root: string, name: string): string {
     for (let dir = root; ; dir = dirname(dir)) {
         const candidate = join(dir, 'node_modules', name);
         if (existsSync(join(candidate, 'package.json'))) return candidate;
-        if (dirname(dir) === dir) throw new BuildUsageError(`${name} is not installed in ${root} (npm install ${name})`);
+        if (dirname(dir) === dir) throw new BuildUsageError(`${name} is not installed in ${root} or a folder above it (npm install --ignore-scripts ${name})`);
     }
 }
 

@@ -38,12 +38,17 @@ export function paths(name: string): {
 export function readCanisters(root: string): CanisterSpec[] {
     const file = join(root, 'dfx.json');
     if (!existsSync(file)) throw new BuildUsageError(`no dfx.json in ${root}: name the entry point instead (--entry <file> --name <canister>)`);
-    const dfx = JSON.parse(readFileSync(file, 'utf8')) as {
-        canisters: Record<string, { main?: string }>;
-    };
-    return Object.entries(dfx.canisters).map(([name, config]) => {
-        if (config.main === undefined) {
-            throw new Error(`dfx.json: canister ${name} has no "main" entry point`);
+    let dfx: unknown;
+    try {
+        dfx = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (e) {
+        throw new BuildUsageError(`${file} is not valid JSON: ${(e as Error).message}`);
+    }
+    const canisters = (dfx as { canisters?: unknown } | null)?.canisters;
+    if (typeof canisters !== 'object' || canisters === null || Array.isArray(canisters)) throw new BuildUsageError(`${file} has no "canisters" object`);
+    return Object.entries(canisters as Record<string, { main?: unknown } | null>).map(([name, config]) => {
+        if (typeof config?.main !== 'string') {
+            throw new BuildUsageError(`${file}: canister ${name} has no "main" entry point`);
         }
         return { name, main: config.main };
     });

@@ -9,7 +9,7 @@
  * takes one entry point (as an icp-cli build step). Unchanged canisters are skipped. Progress on
  * stderr; exit code 1 if a build step failed, 2 for a usage error.
  */
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -48,7 +48,11 @@ async function main(argv: string[]): Promise<number> {
             }
         });
     } catch (e) {
-        throw new BuildUsageError(`${(e as Error).message} (see --help)`);
+        // node:util's texts are long ("... place it at the end of the command after '--' ..."): the gist, on one line.
+        const { code, message } = e as NodeJS.ErrnoException;
+        const option = /'(-[^' ]+)/.exec(message)?.[1];
+        if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option !== undefined) throw new BuildUsageError(`unknown option ${option} (see --help)`);
+        throw new BuildUsageError(`${message} (see --help)`);
     }
     const { values, positionals } = parsed;
     if (values.help) {
@@ -66,6 +70,7 @@ async function main(argv: string[]): Promise<number> {
     if (positionals.length > 0) throw new BuildUsageError(`--entry builds one canister; unexpected ${positionals[0]}`);
     // Azle reads its canister from a dfx.json: a private one, in a work directory of the project.
     const project = process.cwd();
+    if (!existsSync(resolve(project, values.entry))) throw new BuildUsageError(`--entry ${values.entry}: no such file in ${project}`);
     const work = join(project, '.bounded-wait');
     mkdirSync(work, { recursive: true });
     const main = relative(work, resolve(project, values.entry));
