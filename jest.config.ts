@@ -7,7 +7,9 @@ const config: Config = {
     transform: {
         '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: { isolatedModules: true } }]
     },
-    testMatch: ['<rootDir>/tests/**/*.test.ts'],
+    testMatch: ['<rootDir>/tests/**/*.test.ts', '<rootDir>/packages/*/tests/**/*.test.ts'],
+    // The packages' sources import each other as the compiled files will be named (./x.js).
+    resolver: '<rootDir>/tests/support/resolver.cjs',
     reporters: ['default', '<rootDir>/tests/support/summary_reporter.cjs'],
     testTimeout: 60_000
 };

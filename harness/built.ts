@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { paths, ROOT } from '../tools/build/canisters';
+import { ROOT } from './root';
+import { paths } from '@response-models/bounded-wait/build';
 
 /** Path of a canister's final (rewritten) wasm; fails clearly if `npm run build` has not run. */
 export function builtWasm(name: string): string {

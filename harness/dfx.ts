@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import type { SignIdentity } from '@dfinity/agent';
 
-import { ROOT } from '../tools/build/canisters';
+import { ROOT } from './root';
 import { identityFromPem } from './identity';
 
 export const DFX_VERSION = '0.24.1-beta.1';

@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import type { ActorSubclass } from '@dfinity/agent';
 import { Principal } from '@dfinity/principal';
 
-import { ProfileName } from '../spec/system_api';
-import { Emulator, PendingCall } from '../emulator';
-import { makeActor } from '../emulator/actor';
+import { ProfileName } from '@response-models/system-api';
+import { Emulator, PendingCall } from '@response-models/emulator';
+import { makeActor } from '@response-models/emulator';
 import { idlFactory as callerIdl } from '../src/declarations/caller/caller.did.js';
 import { idlFactory as ledgerIdl } from '../src/declarations/ledger_mock/ledger_mock.did.js';
 import { idlFactory as calleeIdl } from '../src/declarations/untrusted_callee/untrusted_callee.did.js';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 
 import type { SignIdentity } from '@dfinity/agent';
 
-import { ROOT } from '../tools/build/canisters';
+import { ROOT } from './root';
 import type { CanisterIds } from './http_harness';
 import { identityFromPem } from './identity';
 

@@ -1,5 +1,5 @@
 /**
- * The served emulator's control endpoint (emulator/http/control.ts), as the harness uses it:
+ * The served emulator's control endpoint (packages/emulator/src/http/control.ts), as the harness uses it:
  * read the network's time and move it ahead. Other networks have no such endpoint; there time
  * passes for real.
  */

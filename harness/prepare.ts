@@ -34,7 +34,7 @@ export async function harnessFor(backend: string, options: { seed?: number } = {
     if (backend === 'emulator') return (await import('./emulator_harness')).EmulatorHarness.deploy(options);
     const { HttpHarness } = await import('./http_harness');
     if (backend === 'served') {
-        const { ServedNetwork } = await import('../emulator/http');
+        const { ServedNetwork } = await import('@response-models/emulator/http');
         const network = await ServedNetwork.start({ port: 0, seed: options.seed ?? 0 });
         try {
             return await HttpHarness.deploy({ url: network.url, seed: options.seed ?? 0, generation: 'current', onClose: () => network.stop() });

@@ -15,8 +15,8 @@ import { resolve } from 'node:path';
 import { DfxMissingError } from '../harness/dfx';
 import { NetworkUnreachableError } from '../harness/errors';
 import { Network } from '../harness/types';
-import { BuildUsageError, buildAll } from '../tools/build/build_all';
-import { BuildError } from '../tools/build/errors';
+import { BuildUsageError, buildAll } from '@response-models/bounded-wait/build';
+import { BuildError } from '@response-models/bounded-wait/build';
 import type { DemoReport } from './demo/run';
 import { SCENARIOS, selectScenarios } from './demo/scenarios';
 

@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 
-import { ROOT } from '../tools/build/canisters';
+import { ROOT } from '../harness/root';
 import { drawResponseModels, RESPONSE_MODELS_SVG } from './docs/response_models';
 
 const args = process.argv.slice(2);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 
 import { dfx, DfxMissingError, requireDfx } from '../harness/dfx';
 import { newEd25519Pem } from '../harness/identity';
-import { ROOT } from '../tools/build/canisters';
+import { ROOT } from '../harness/root';
 
 /** The dfx identity the run deploys with; removed afterwards. */
 const IDENTITY = 'ic-response-models-test';

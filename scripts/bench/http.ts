@@ -17,12 +17,12 @@ import { encodeWithSelfDescribedTag } from '@dfinity/cbor';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { Principal } from '@dfinity/principal';
 
-import { Emulator } from '../../emulator';
+import { Emulator } from '@response-models/emulator';
 import { cachedBlsVerify } from '../../harness/bls_cache';
 import { builtWasm } from '../../harness/built';
 import { ManagementCanister } from '../../harness/management';
 import { idlFactory as callerIdl, type _SERVICE as Caller } from '../../src/declarations/caller/caller.did.js';
-import { ROOT } from '../../tools/build/canisters';
+import { ROOT } from '../../harness/root';
 import { Measurement, time } from './measure';
 import wabtInit from 'wabt';
 
@@ -60,7 +60,7 @@ async function rate(total: number, window: number, call: () => Promise<unknown>)
 
 /** The served network in a child process, on a free port. */
 async function startNetwork(): Promise<{ url: string; stop: () => Promise<void> }> {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'network.ts'), '--port', '0', '--json'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(join(ROOT, 'node_modules', '.bin', 'ic-emulator'), ['--port', '0', '--json'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
     const url = await new Promise<string>((resolve, reject) => {
         let out = '';

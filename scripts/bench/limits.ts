@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 
-import { CallRejectedError, Emulator } from '../../emulator';
+import { CallRejectedError, Emulator } from '@response-models/emulator';
 import { idlFactory as callerIdl } from '../../src/declarations/caller/caller.did.js';
 import type { _SERVICE as Caller } from '../../src/declarations/caller/caller.did.js';
 import { idlFactory as calleeIdl } from '../../src/declarations/untrusted_callee/untrusted_callee.did.js';
 import type { _SERVICE as Callee } from '../../src/declarations/untrusted_callee/untrusted_callee.did.js';
 import { builtWasm } from '../../harness/built';
-import { wat } from '../../tests/support/wat';
+import { wat } from '@response-models/emulator/testing';
 import { Measurement, median, time } from './measure';
 
 const UPDATES = 100;

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 
 import { IDL } from '@dfinity/candid';
 
-import { Emulator } from '../../emulator';
-import { instrument } from '../../emulator/wasm/instrument';
+import { Emulator } from '@response-models/emulator';
+import { instrument } from '@response-models/emulator';
 import { builtWasm } from '../../harness/built';
 import { callerMemory, deployLoadWorld } from '../../tests/scenarios/load_world';
 import { BareHost } from './bare_host';

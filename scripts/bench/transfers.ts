@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 
-import { Emulator } from '../../emulator';
+import { Emulator } from '@response-models/emulator';
 import { idlFactory as callerIdl } from '../../src/declarations/caller/caller.did.js';
 import type { _SERVICE as Caller } from '../../src/declarations/caller/caller.did.js';
 import { idlFactory as ledgerIdl } from '../../src/declarations/ledger_mock/ledger_mock.did.js';

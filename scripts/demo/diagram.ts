@@ -1,4 +1,4 @@
-import { DiagramPanel, renderSequenceDiagram, TraceEntry } from '../../emulator';
+import { DiagramPanel, renderSequenceDiagram, TraceEntry } from '@response-models/emulator';
 import { ScenarioReport } from './run';
 import { HIDDEN, MOST_OF_A_KIND } from './timeline';
 

@@ -1,4 +1,4 @@
-import { TraceEntry } from '../../emulator';
+import { TraceEntry } from '@response-models/emulator';
 import type { EmulatorHarness } from '../../harness/emulator_harness';
 import { harnessFor, prepare } from '../../harness/prepare';
 import { Harness, Network } from '../../harness/types';

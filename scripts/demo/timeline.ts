@@ -1,4 +1,4 @@
-import { TraceEntry } from '../../emulator';
+import { TraceEntry } from '@response-models/emulator';
 
 /** Messages the walkthrough does not talk about: the callee's hang loop, Azle's timers, polling. */
 export const HIDDEN = new Set(['noop', '<ic-cdk internal> timer_executor', 'canister_global_timer', 'raw_rand', 'stats', 'get_transfer']);

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 
-import { renderPanels } from '../../emulator';
-import { ROOT } from '../../tools/build/canisters';
+import { renderPanels } from '@response-models/emulator';
+import { ROOT } from '../../harness/root';
 import { scenarioPanel } from '../demo/diagram';
 import { runDemo } from '../demo/run';
 

@@ -2,7 +2,7 @@ import { canisterCycleBalance, IDL, init, inspectMessage, isController, msgCalle
 
 import { CONTROLLERS_ONLY, invalidArgument, notAuthorized, requireController, Unit } from '../common/refusals';
 import { acceptsIngress } from '../common/ingress_guard';
-import { Call, CallError, CallResult, describeCallError, errorClass, isOutcomeUnknown, leaveCleanup, MAX_CALL_TIMEOUT_SECONDS } from '../lib';
+import { Call, CallError, CallResult, describeCallError, errorClass, isOutcomeUnknown, leaveCleanup, MAX_CALL_TIMEOUT_SECONDS } from '@response-models/bounded-wait';
 import { accountKey } from '../ledger_mock/ledger';
 import { Behaviour, CalleeReply } from '../untrusted_callee/types';
 import { CallHistory } from './call_history';

@@ -52,7 +52,7 @@ export const CallReport = IDL.Record({
     method: IDL.Text,
     model: Model,
     outcome: Outcome,
-    /** CleanReject, OutcomeUnknown or Failed: what the caller may do next (src/lib/errors.ts). */
+    /** CleanReject, OutcomeUnknown or Failed: what the caller may do next (@response-models/bounded-wait, errors). */
     error_class: IDL.Opt(IDL.Text),
     started_at: IDL.Nat64,
     finished_at: IDL.Nat64,
@@ -74,7 +74,7 @@ export type CallReport = {
     cycles_refunded: bigint;
 };
 
-/** A call that was made and failed: `class` is CleanReject, OutcomeUnknown or Failed (src/lib/errors.ts). */
+/** A call that was made and failed: `class` is CleanReject, OutcomeUnknown or Failed (@response-models/bounded-wait, errors). */
 export const CallFailure = IDL.Record({ class: IDL.Text, reject_code: IDL.Opt(IDL.Nat32), message: IDL.Text });
 export type CallFailure = { class: string; reject_code: [] | [number]; message: string };
 

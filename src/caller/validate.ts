@@ -2,7 +2,7 @@ import { Principal } from 'azle';
 
 import { invalidArgument, isCanisterId } from '../common/refusals';
 import { MAX_TOKENS, SUBACCOUNT_BYTES } from '../ledger_mock/icrc1';
-import { MAX_CALL_TIMEOUT_SECONDS } from '../lib';
+import { MAX_CALL_TIMEOUT_SECONDS } from '@response-models/bounded-wait';
 import { TransferRequest } from './transfers/types';
 import { CallerError } from './types';
 

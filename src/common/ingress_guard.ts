@@ -1,6 +1,6 @@
 import { msgArgData } from 'azle';
 
-import { unsafeCandid } from '../lib';
+import { unsafeCandid } from '@response-models/bounded-wait';
 
 /**
  * What each canister's inspect_message answers for an ingress message: refused when its

@@ -1,6 +1,6 @@
 import { IDL, Principal } from 'azle';
 
-import { candidType } from '../lib/candid';
+import { candidType } from '@response-models/bounded-wait';
 
 /** ICRC-1 types (github.com/dfinity/ICRC-1, standards/ICRC-1/ICRC-1.did). */
 export type Subaccount = Uint8Array;

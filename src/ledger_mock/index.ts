@@ -2,7 +2,7 @@ import { canisterSelf, IDL, inspectMessage, msgCaller, Principal, query, time, t
 
 import { InvalidArgument, invalidArgument, NotAuthorized, requireController, Unit } from '../common/refusals';
 import { acceptsIngress } from '../common/ingress_guard';
-import { Call } from '../lib';
+import { Call } from '@response-models/bounded-wait';
 import { ArchiveChunk, BlockLog } from './block_log';
 import { Account, GetBlocksArgs, GetBlocksResult, MAX_TOKENS, MetadataValue, TransferArg, TransferResult } from './icrc1';
 import { Ledger, malformedAccount } from './ledger';

@@ -2,7 +2,7 @@ import { IDL, inspectMessage, msgArgData, msgCyclesAccept, msgCyclesAvailable, m
 
 import { invalidArgument, requireController, Unit } from '../common/refusals';
 import { acceptsIngress } from '../common/ingress_guard';
-import { Call, describeCallError, msgDeadline } from '../lib';
+import { Call, describeCallError, msgDeadline } from '@response-models/bounded-wait';
 import { Behaviour, CalleeConfig, CalleeError, CalleeReply, CalleeStats, MAX_REPLY_BYTES } from './types';
 
 const MANAGEMENT_CANISTER = 'aaaaa-aa';

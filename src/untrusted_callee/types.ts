@@ -1,7 +1,7 @@
 import { IDL } from 'azle';
 
 import { InvalidArgument, NotAuthorized } from '../common/refusals';
-import { candidType } from '../lib/candid';
+import { candidType } from '@response-models/bounded-wait';
 
 /**
  * What the callee does with a call. The caller's tests and demo pick one per call; `work` uses the

@@ -1,20 +1,21 @@
 /**
  * What the build produces: final modules that fit the dfx 0.24.1-beta.1 replica's System API
- * (spec/system_api.ts, with its sources), Candid and bindings; and build errors that name the
+ * (packages/system-api/src/system_api.ts, with its sources), Candid and bindings; and build errors that name the
  * canister and the step.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { DFX_0_24_1_BETA_1, importsOutside } from '../../spec/system_api';
-import { buildCanister } from '../../tools/build/build_canister';
-import { annotateCandid, readCanisterDocs } from '../../tools/build/candid_comments';
-import { paths, readCanisters, ROOT } from '../../tools/build/canisters';
-import { BuildError } from '../../tools/build/errors';
-import { REWRITE_SECTION } from '../../tools/build/rewrite';
+import { DFX_0_24_1_BETA_1, importsOutside } from '@response-models/system-api';
+import { buildCanister } from '@response-models/bounded-wait/build';
+import { annotateCandid, readCanisterDocs } from '@response-models/bounded-wait/build';
+import { ROOT } from '../../harness/root';
+import { paths, readCanisters } from '@response-models/bounded-wait/build';
+import { BuildError } from '@response-models/bounded-wait/build';
+import { REWRITE_SECTION } from '@response-models/bounded-wait/build';
 import { azleWasm, builtWasm } from '../support/built';
 
-const canisters = readCanisters().map((c) => c.name);
+const canisters = readCanisters(ROOT).map((c) => c.name);
 
 function importsOf(path: string): WebAssembly.ModuleImportDescriptor[] {
     return WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(path)));

@@ -2,9 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { readMetadata } from '../../emulator/wasm/custom_sections';
+import { readMetadata } from '@response-models/emulator';
 import { builtWasm } from '../../harness/built';
-import { paths, ROOT } from '../../tools/build/canisters';
+import { ROOT } from '../../harness/root';
+import { paths } from '@response-models/bounded-wait/build';
 
 describe('the candid:service metadata of the built modules', () => {
     it.each(['caller', 'untrusted_callee', 'ledger_mock'])('%s carries its .did as "icp:public candid:service"', (name) => {

@@ -2,14 +2,14 @@
  * The library refuses to run in a module built by plain `azle build`, without the wasm rewrite:
  * `msgDeadline()` and a bounded-wait call throw an error naming the missing build step instead
  * of returning the canister version as a deadline or calling a method named `echo\0<seconds>`.
- * The check is a handshake with the rewrite (src/lib/wire.ts), not a guess.
+ * The check is a handshake with the rewrite (packages/bounded-wait/src/wire.ts), not a guess.
  */
 import { readFileSync } from 'node:fs';
 
 import { IDL } from '@dfinity/candid';
 
-import { CallRejectedError, Emulator } from '../../emulator';
-import { REWRITE_SECTION } from '../../tools/build/rewrite';
+import { CallRejectedError, Emulator } from '@response-models/emulator';
+import { REWRITE_SECTION } from '@response-models/bounded-wait/build';
 import { azleWasm, builtWasm } from '../support/built';
 
 const MISSING = /needs the bounded-wait wasm rewrite, and this module was built without it \(plain `azle build`\): build the canister with this project's build \(`npm run build`\)/;

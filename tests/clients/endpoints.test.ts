@@ -10,9 +10,9 @@ import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { Principal } from '@dfinity/principal';
 import { readFileSync } from 'node:fs';
 
-import { ServedNetwork } from '../../emulator/http';
+import { ServedNetwork } from '@response-models/emulator/http';
 import { builtWasm } from '../../harness/built';
-import { withCustomSection } from '../../tools/build/metadata';
+import { withCustomSection } from '@response-models/bounded-wait/build';
 import { callContent, cbor, post, queryContent, readStateContent, signed } from './raw';
 
 const text = (s: string) => new TextEncoder().encode(s);

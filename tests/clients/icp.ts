@@ -7,8 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { DEFAULT_PORT } from '../../emulator/http';
-import { ROOT } from '../../tools/build/canisters';
+import { DEFAULT_PORT } from '@response-models/emulator/http';
+import { ROOT } from '../../harness/root';
 
 export const ICP_BINARY = join(ROOT, 'node_modules', '@icp-sdk', 'icp-cli-linux-x64', 'bin', 'icp');
 

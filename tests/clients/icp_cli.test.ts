@@ -8,12 +8,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { ServedNetwork } from '../../emulator/http';
+import { ServedNetwork } from '@response-models/emulator/http';
 import { HttpHarness } from '../../harness/http_harness';
 import { icpDeployment } from '../../harness/icp';
 import { prepare } from '../../harness/prepare';
 import { SCENARIOS } from '../../scripts/demo/scenarios';
-import { ROOT } from '../../tools/build/canisters';
+import { ROOT } from '../../harness/root';
 import { agrees, shellWords } from '../docs/tutorial_text';
 import { IcpProject, IcpResult, requireIcp } from './icp';
 

@@ -1,33 +1,39 @@
-/** npm run network: prints where it serves and its root key, follows the CLI conventions, stops on SIGTERM. */
-import { spawn } from 'node:child_process';
+/** ic-emulator (npm run network): prints where it serves and its root key, follows the CLI conventions, stops on SIGTERM. */
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 import { decode } from '@dfinity/cbor';
 
-import { ROOT } from '../../tools/build/canisters';
-import { runScript } from '../support/run_script';
+import { ROOT } from '../../harness/root';
 
-describe('npm run network', () => {
+/** The package's bin, as a user's `npx ic-emulator` runs it (npm test builds the packages first). */
+const BIN = join(ROOT, 'node_modules', '.bin', 'ic-emulator');
+
+function runCli(args: string[]) {
+    return spawnSync(BIN, args, { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+}
+
+describe('ic-emulator', () => {
     it('--help prints the usage and exits 0', () => {
-        const run = runScript('network.ts', ['--help'], {}, 60_000);
+        const run = runCli(['--help']);
         expect(run.status).toBe(0);
-        expect(run.stdout).toMatch(/^usage: npm run network \[-- \[--port <n>\]/);
+        expect(run.stdout).toMatch(/^usage: ic-emulator \[--port <n>\]/);
         expect(run.stdout).toMatch(/POST \/_\/advance_time/);
     });
 
     it.each([
-        [['--port', 'x'], /^network: --port takes an integer from 0 to 65535, got x$/],
-        [['--port'], /^network: --port takes an integer from 0 to 65535, got nothing$/],
-        [['--verbose'], /^network: unknown argument --verbose \(see --help\)$/]
+        [['--port', 'x'], /^ic-emulator: --port takes an integer from 0 to 65535, got x$/],
+        [['--port'], /^ic-emulator: --port takes an integer from 0 to 65535, got nothing$/],
+        [['--verbose'], /^ic-emulator: unknown argument --verbose \(see --help\)$/]
     ])('%j is a usage error: one line on stderr, exit code 2', (args, message) => {
-        const run = runScript('network.ts', args, {}, 60_000);
+        const run = runCli(args);
         expect(run.status).toBe(2);
         expect(run.stderr.trim()).toMatch(message);
         expect(run.stderr.trim().split('\n')).toHaveLength(1);
     });
 
     it('serves on the port it prints, with the root key it prints, and stops cleanly on SIGTERM', async () => {
-        const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'scripts', 'network.ts'), '--port', '0', '--json'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(BIN, ['--port', '0', '--json'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
         const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
         const line = await new Promise<string>((resolve, reject) => {
             let out = '';

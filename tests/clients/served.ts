@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 
 import { Principal } from '@dfinity/principal';
 
-import { ServedNetwork } from '../../emulator/http';
+import { ServedNetwork } from '@response-models/emulator/http';
 import { builtWasm } from '../../harness/built';
 
 export interface ServedCaller {

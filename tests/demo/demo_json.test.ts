@@ -9,7 +9,7 @@ import { join } from 'node:path';
 
 import { Ajv } from 'ajv';
 
-import { ROOT } from '../../tools/build/canisters';
+import { ROOT } from '../../harness/root';
 import { runScript } from '../support/run_script';
 
 const schema = JSON.parse(readFileSync(join(ROOT, 'scripts', 'demo', 'report.schema.json'), 'utf8')) as object;
@@ -121,12 +121,12 @@ describe('the demo', () => {
 
 describe('the build', () => {
     it('--help prints the usage and exits 0; an unknown canister is one line and exit code 2', () => {
-        const help = shell('node_modules/.bin/tsx tools/build/cli.ts --help');
+        const help = shell('node_modules/.bin/bounded-wait-build --help');
         expect(help.status).toBe(0);
-        expect(help.stdout).toMatch(/^usage: npm run build/);
-        const unknown = shell('node_modules/.bin/tsx tools/build/cli.ts nosuch');
+        expect(help.stdout).toMatch(/^usage: bounded-wait-build/);
+        const unknown = shell('node_modules/.bin/bounded-wait-build nosuch');
         expect(unknown.status).toBe(2);
-        expect(unknown.stderr.trim()).toMatch(/^build: unknown canister\(s\): nosuch; dfx.json declares caller, untrusted_callee, ledger_mock$/);
+        expect(unknown.stderr.trim()).toMatch(/^bounded-wait-build: unknown canister\(s\): nosuch; dfx.json declares caller, untrusted_callee, ledger_mock$/);
         expect(unknown.stdout).toBe('');
     });
 });

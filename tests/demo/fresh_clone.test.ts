@@ -8,7 +8,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-import { ROOT } from '../../tools/build/canisters';
+import { ROOT } from '../../harness/root';
 
 describe('a fresh clone', () => {
     it('runs the demo with nothing built: npm run demo builds first', () => {

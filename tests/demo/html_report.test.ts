@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import puppeteer, { Browser, Page } from 'puppeteer-core';
 
 import { SCENARIOS } from '../../scripts/demo/scenarios';
-import { ROOT } from '../../tools/build/canisters';
+import { ROOT } from '../../harness/root';
 import { runScript } from '../support/run_script';
 
 const CHROMIUM = '/usr/bin/chromium';

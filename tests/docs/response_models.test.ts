@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { drawResponseModels, RESPONSE_MODELS_SVG } from '../../scripts/docs/response_models';
-import { ROOT } from '../../tools/build/canisters';
+import { ROOT } from '../../harness/root';
 
 describe('docs/response-models.svg', () => {
     it('is, byte for byte, what npm run docs:diagram draws from a run of the demo', async () => {

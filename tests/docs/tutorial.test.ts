@@ -8,13 +8,13 @@ import { join } from 'node:path';
 
 import { IDL } from '@dfinity/candid';
 
-import { Emulator, PendingCall } from '../../emulator';
+import { Emulator, PendingCall } from '@response-models/emulator';
 import { builtWasm } from '../../harness/built';
 import { EmulatorHarness } from '../../harness/emulator_harness';
 import { idlFactory as callerIdl } from '../../src/declarations/caller/caller.did.js';
 import { idlFactory as ledgerIdl } from '../../src/declarations/ledger_mock/ledger_mock.did.js';
 import { idlFactory as calleeIdl } from '../../src/declarations/untrusted_callee/untrusted_callee.did.js';
-import { ROOT } from '../../tools/build/canisters';
+import { ROOT } from '../../harness/root';
 import { parseArgs } from './candid_text';
 import { agrees, shellWords } from './tutorial_text';
 

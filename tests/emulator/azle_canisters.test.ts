@@ -1,7 +1,7 @@
 /** The real Azle canisters of this repository run in the emulator and answer through typed actors. */
 import { readFileSync } from 'node:fs';
 
-import { Emulator } from '../../emulator';
+import { Emulator } from '@response-models/emulator';
 import { idlFactory as calleeIdl } from '../../src/declarations/untrusted_callee/untrusted_callee.did.js';
 import type { _SERVICE as Callee } from '../../src/declarations/untrusted_callee/untrusted_callee.did.js';
 import { idlFactory as ledgerIdl } from '../../src/declarations/ledger_mock/ledger_mock.did.js';

@@ -9,7 +9,7 @@ import type { ActorSubclass } from '@dfinity/agent';
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 
-import { CallRejectedError, Emulator } from '../../emulator';
+import { CallRejectedError, Emulator } from '@response-models/emulator';
 import { idlFactory as callerIdl } from '../../src/declarations/caller/caller.did.js';
 import { idlFactory as ledgerIdl } from '../../src/declarations/ledger_mock/ledger_mock.did.js';
 import { idlFactory as calleeIdl } from '../../src/declarations/untrusted_callee/untrusted_callee.did.js';

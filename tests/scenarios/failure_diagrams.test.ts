@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { ROOT } from '../../tools/build/canisters';
+import { ROOT } from '../../harness/root';
 
 describe('a failed scenario test', () => {
     const dir = mkdtempSync(join(tmpdir(), 'failure-diagrams-'));

@@ -6,7 +6,7 @@
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 
-import { Emulator } from '../../emulator';
+import { Emulator } from '@response-models/emulator';
 import { idlFactory as ledgerIdlFactory } from '../../src/declarations/ledger_mock/ledger_mock.did.js';
 import { allTransfers, ledgerBlocks, memoHex } from './ledger_support';
 import { account, deployArchive, deployLedgerWorld, FEE, LedgerWorld, MINTED, ok, settleTransfers, stateOf, TransferOp } from './world';

@@ -11,10 +11,10 @@ import { Principal } from '@dfinity/principal';
 
 import { readFileSync } from 'node:fs';
 
-import { DeferredActor, Emulator } from '../../emulator';
+import { DeferredActor, Emulator } from '@response-models/emulator';
 import { idlFactory as callerIdl } from '../../src/declarations/caller/caller.did.js';
 import type { _SERVICE as Caller } from '../../src/declarations/caller/caller.did.js';
-import { module, watBytes } from '../emulator/canisters';
+import { ic0Module as module, watBytes } from '@response-models/emulator/testing';
 import { builtWasm } from '../support/built';
 
 // Not world.ts, which registers test hooks: the bench builds this world too.

@@ -11,7 +11,7 @@ import type { ActorSubclass } from '@dfinity/agent';
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 
-import { Emulator, PendingCall } from '../../emulator';
+import { Emulator, PendingCall } from '@response-models/emulator';
 import { idlFactory as callerIdl } from '../../src/declarations/caller/caller.did.js';
 import { idlFactory as calleeIdl } from '../../src/declarations/untrusted_callee/untrusted_callee.did.js';
 import { Callee, Caller, deployWorld, elapse, ok, SECOND, wasm, World } from './world';

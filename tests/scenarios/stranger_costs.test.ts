@@ -7,9 +7,9 @@
  */
 import { IDL } from '@dfinity/candid';
 
-import { CallRejectedError, Emulator } from '../../emulator';
+import { CallRejectedError, Emulator } from '@response-models/emulator';
 import { idlFactory as callerIdl } from '../../src/declarations/caller/caller.did.js';
-import { module, watBytes } from '../emulator/canisters';
+import { ic0Module as module, watBytes } from '@response-models/emulator/testing';
 import { Caller, deployWorld, ok, SECOND, World } from './world';
 
 const bounded = (s: number) => ({ Bounded: { timeout_seconds: BigInt(s) } });

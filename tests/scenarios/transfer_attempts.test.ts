@@ -7,7 +7,7 @@
  * their cursor after a failed call.
  */
 
-import { Emulator } from '../../emulator';
+import { Emulator } from '@response-models/emulator';
 import { idlFactory as ledgerIdl } from '../../src/declarations/ledger_mock/ledger_mock.did.js';
 import { ledgerBlocks, memoHex } from './ledger_support';
 import { account, deployArchive, deployLedgerWorld, Ledger, LedgerWorld, ok, SECOND, settleTransfers, stateOf, TransferOp, wasm } from './world';

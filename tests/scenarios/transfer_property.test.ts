@@ -9,8 +9,8 @@
  */
 import { Principal } from '@dfinity/principal';
 
-import { Emulator } from '../../emulator';
-import { Prng } from '../../emulator/prng';
+import { Emulator } from '@response-models/emulator';
+import { Prng } from '@response-models/emulator';
 import { allTransfers, ledgerBlocks, memoHex } from './ledger_support';
 import { account, deployArchive, deployLedgerWorld, LedgerWorld, ok, settleTransfers, stateOf, TransferOp, wasm } from './world';
 

@@ -3,7 +3,7 @@
  * be held longer than its timeout; a guaranteed-response call can be held for ever, and with it
  * the caller's ability to stop and upgrade.
  */
-import { CallRejectedError, Emulator } from '../../emulator';
+import { CallRejectedError, Emulator } from '@response-models/emulator';
 import { CALLER_CYCLES, deployWorld, elapse, ok, ROUND_MS, SECOND, wasm, World } from './world';
 
 const HANG = { Hang: { max_rounds: [] as [] } };

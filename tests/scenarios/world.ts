@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { ActorSubclass } from '@dfinity/agent';
 import { Principal } from '@dfinity/principal';
 
-import { DeferredActor, Emulator } from '../../emulator';
+import { DeferredActor, Emulator } from '@response-models/emulator';
 import { idlFactory as callerIdl } from '../../src/declarations/caller/caller.did.js';
 import type { _SERVICE as Caller } from '../../src/declarations/caller/caller.did.js';
 import { idlFactory as ledgerIdl } from '../../src/declarations/ledger_mock/ledger_mock.did.js';

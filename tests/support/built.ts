@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { paths, ROOT } from '../../tools/build/canisters';
+import { ROOT } from '../../harness/root';
+import { paths } from '@response-models/bounded-wait/build';
 
 export { builtWasm } from '../../harness/built';
 

@@ -11,8 +11,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-import { Emulator, renderSequenceDiagram, TraceEntry } from '../../emulator';
-import { ROOT } from '../../tools/build/canisters';
+import { Emulator, renderSequenceDiagram, TraceEntry } from '@response-models/emulator';
+import { ROOT } from '../../harness/root';
 
 export const DIAGRAM_DIR = process.env.TRACE_DIAGRAM_DIR ?? join(ROOT, 'test-output', 'diagrams');
 

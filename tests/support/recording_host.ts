@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 
 import { Principal } from '@dfinity/principal';
 
-import { instrument } from '../../emulator/wasm/instrument';
+import { instrument } from '@response-models/emulator';
 
 /** One System API call the canister made, with its arguments and, for calls, what they meant. */
 export interface Ic0Call {

@@ -1,7 +1,7 @@
 import { spawnSync, SpawnSyncReturns } from 'node:child_process';
 import { join } from 'node:path';
 
-import { ROOT } from '../../tools/build/canisters';
+import { ROOT } from '../../harness/root';
 
 /** Runs one of scripts/*.ts as the npm scripts do, and returns its exit status and output. */
 export function runScript(script: string, args: string[] = [], env: Record<string, string> = {}, timeoutMs = 240_000): SpawnSyncReturns<string> {

@@ -2,7 +2,6 @@
 // failed so far. Hooks cannot see a test's result; the environment receives jest-circus's events
 // (handleTestEvent) and shares the test's global object. tests/support/failure_diagrams.ts reads
 // the flag to draw the trace of a failed scenario test.
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- CommonJS: Jest loads the environment with require
 const { TestEnvironment } = require('jest-environment-node');
 
 const FAILED = Symbol.for('ic-response-models.test-failed');

@@ -1,6 +1,6 @@
 import { canisterSelf, setTimer, setTimerInterval, time } from 'azle';
 
-import { Call, leaveCleanup } from '../../lib';
+import { Call, leaveCleanup } from '@response-models/bounded-wait';
 import { TransferArg, TransferResult } from '../../ledger_mock/icrc1';
 import { Journal } from './journal';
 import { advance, fetchBlocks, LookupError, nextRequest, startLookup, StepOutcome } from './lookup';

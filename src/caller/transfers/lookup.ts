@@ -1,6 +1,6 @@
 import { Principal } from 'azle';
 
-import { Call, describeCallError } from '../../lib';
+import { Call, describeCallError } from '@response-models/bounded-wait';
 import { GetBlocksArgs, GetBlocksResult, PERMITTED_DRIFT_NS, TX_WINDOW_NS, Value } from '../../ledger_mock/icrc1';
 import { KnownArchive, LookupProgress, TransferOp } from './types';
 

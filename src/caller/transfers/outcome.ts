@@ -1,4 +1,4 @@
-import { CallError, CallResult, describeCallError, errorClass, isOutcomeUnknown } from '../../lib';
+import { CallError, CallResult, describeCallError, errorClass, isOutcomeUnknown } from '@response-models/bounded-wait';
 import { TransferError, TransferResult } from '../../ledger_mock/icrc1';
 
 /** What one ledger call told us about the transfer. */

@@ -1,0 +1,53 @@
+/**
+ * bounded-wait-build refuses bad input as a CLI should: exit code 2, one line on stderr naming the
+ * problem, no stack trace, and nothing written to the project. Runs the package's bin in an empty
+ * temporary project (the root's npm test builds the packages first).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const BIN = resolve(import.meta.dirname, '..', '..', '..', 'node_modules', '.bin', 'bounded-wait-build');
+
+let project: string;
+beforeEach(() => {
+    project = mkdtempSync(join(tmpdir(), 'bounded-wait-cli-'));
+});
+afterEach(() => rmSync(project, { recursive: true, force: true }));
+
+function run(args: string[]) {
+    return spawnSync(BIN, args, { cwd: project, encoding: 'utf8', timeout: 60_000 });
+}
+
+describe('bounded-wait-build', () => {
+    it('--help prints the usage on stdout and exits 0', () => {
+        const r = run(['--help']);
+        expect(r.status).toBe(0);
+        expect(r.stdout).toMatch(/^usage: bounded-wait-build \[--force\] \[canister \.\.\.\]\n {7}bounded-wait-build --entry <file> --name <canister>/);
+    });
+
+    it.each<[string, string[], string | undefined, RegExp]>([
+        ['an unknown option', ['--bogus'], undefined, /^unknown option --bogus \(see --help\)$/],
+        ['--entry without its value', ['--entry'], undefined, /^Option '--entry <value>' argument missing \(see --help\)$/],
+        ['--entry without --name', ['--entry', 'main.ts'], undefined, /^--entry needs --name <canister>$/],
+        ['a name that is not a canister name', ['--entry', 'main.ts', '--name', '../up'], undefined, /^--name \.\.\/up: letters, digits, _ and - only$/],
+        ['an entry file that does not exist', ['--entry', 'nosuch.ts', '--name', 'a'], undefined, /^--entry nosuch\.ts: no such file in /],
+        ['--name without --entry', ['--name', 'a'], undefined, /^--name and --out go with --entry \(see --help\)$/],
+        ['no dfx.json', [], undefined, /^no dfx\.json in .*: name the entry point instead/],
+        ['a dfx.json that is not JSON', [], '{ "canisters": ', /dfx\.json is not valid JSON: /],
+        ['a dfx.json without canisters', [], '{ "version": 1 }', /dfx\.json has no "canisters" object$/],
+        ['a canister without "main"', [], '{ "canisters": { "a": { "type": "custom" } } }', /dfx\.json: canister a has no "main" entry point$/],
+        ['a canister dfx.json does not declare', ['b'], '{ "canisters": { "a": { "main": "a.ts" } } }', /^unknown canister\(s\): b; dfx\.json declares a$/]
+    ])('%s: exit code 2, one line, nothing written', (_what, args, dfxJson, message) => {
+        if (dfxJson !== undefined) writeFileSync(join(project, 'dfx.json'), dfxJson);
+        const before = readdirSync(project);
+        const r = run(args);
+        expect({ status: r.status, stdout: r.stdout }).toEqual({ status: 2, stdout: '' });
+        const lines = r.stderr.trimEnd().split('\n');
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toMatch(/^bounded-wait-build: /);
+        expect(lines[0].slice('bounded-wait-build: '.length)).toMatch(message);
+        expect(readdirSync(project)).toEqual(before);
+    });
+});

@@ -1,0 +1,2 @@
+export * from './system_api.js';
+export * from './reject_codes.js';
