@@ -3,13 +3,16 @@
  * installs the tarballs and azle (from the npm cache where it can), an Azle canister that makes a bounded-wait
  * call and reads msgDeadline(), built with the package's bounded-wait-build, and tested with jest
  * against the emulator package: the call to a canister that never answers ends in SYS_UNKNOWN.
- * The project reads nothing of this repository but the tarballs.
+ * Then icp-cli (the npm-installed binary) builds the same canisters from the project's icp.yaml,
+ * whose script steps run bounded-wait-build --entry. The project reads nothing of this
+ * repository but the tarballs.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { ICP } from '../../harness/icp';
 import { ROOT } from '../../harness/root';
 
 const PACKAGES = ['system-api', 'emulator', 'bounded-wait'];
@@ -40,6 +43,10 @@ function projectFiles(tarballs: Record<string, string>): Record<string, string> 
         // azle's install script wants dfx; nothing this project does needs it.
         '.npmrc': 'ignore-scripts=true\n',
         'dfx.json': JSON.stringify({ canisters: { caller: { type: 'custom', main: 'src/caller.ts' }, silent: { type: 'custom', main: 'src/silent.ts' } } }, null, 2),
+        'icp.yaml': ['caller', 'silent']
+            .map((name) => `  - name: ${name}\n    build:\n      steps:\n        - type: script\n          command: npx bounded-wait-build --entry src/${name}.ts --name ${name}\n`)
+            .join('')
+            .replace(/^/, 'canisters:\n'),
         'src/caller.ts': `import { canisterSelf, IDL, Principal, update } from 'azle';
 import { Call, describeCallError, isOutcomeUnknown, msgDeadline } from '@response-models/bounded-wait';
 
@@ -118,7 +125,7 @@ describe('the packages, packed and installed in a new project', () => {
                 writeFileSync(join(project, file), text);
             }
             const run = (command: string, args: string[]) => {
-                const r = spawnSync(command, args, { cwd: project, encoding: 'utf8', timeout: 600_000, env: { ...process.env, npm_config_loglevel: 'error' } });
+                const r = spawnSync(command, args, { cwd: project, encoding: 'utf8', timeout: 600_000, env: { ...process.env, npm_config_loglevel: 'error', DO_NOT_TRACK: '1' } });
                 return { command: `${command} ${args.join(' ')}`, status: r.status, output: r.status === 0 ? '' : `${r.stdout}\n${r.stderr}`.slice(-3_000) };
             };
             for (const [command, args] of [
@@ -128,6 +135,14 @@ describe('the packages, packed and installed in a new project', () => {
             ] as const) {
                 expect(run(command, [...args])).toEqual({ command: `${command} ${args.join(' ')}`, status: 0, output: '' });
             }
+            // icp-cli runs the script steps (bounded-wait-build --entry) and takes each module from
+            // $ICP_WASM_OUTPUT_PATH; the same test passes against the modules it built.
+            rmSync(join(project, 'build'), { recursive: true });
+            expect(run(ICP, ['build'])).toEqual({ command: `${ICP} build`, status: 0, output: '' });
+            for (const name of ['caller', 'silent']) {
+                expect(readFileSync(join(project, '.icp', 'cache', 'artifacts', name)).equals(readFileSync(join(project, 'build', name, `${name}.wasm`)))).toBe(true);
+            }
+            expect(run('npm', ['test'])).toEqual({ command: 'npm test', status: 0, output: '' });
         } finally {
             rmSync(work, { recursive: true, force: true });
         }

@@ -34,20 +34,38 @@ describe('bounded-wait-build', () => {
         ['a name that is not a canister name', ['--entry', 'main.ts', '--name', '../up'], undefined, /^--name \.\.\/up: letters, digits, _ and - only$/],
         ['an entry file that does not exist', ['--entry', 'nosuch.ts', '--name', 'a'], undefined, /^--entry nosuch\.ts: no such file in /],
         ['--name without --entry', ['--name', 'a'], undefined, /^--name and --out go with --entry \(see --help\)$/],
-        ['no dfx.json', [], undefined, /^no dfx\.json in .*: name the entry point instead/],
+        ['neither dfx.json nor icp.yaml', [], undefined, /^no dfx\.json or icp\.yaml in .*: name the entry point instead/],
         ['a dfx.json that is not JSON', [], '{ "canisters": ', /dfx\.json is not valid JSON: /],
         ['a dfx.json without canisters', [], '{ "version": 1 }', /dfx\.json has no "canisters" object$/],
         ['a canister without "main"', [], '{ "canisters": { "a": { "type": "custom" } } }', /dfx\.json: canister a has no "main" entry point$/],
         ['a canister dfx.json does not declare', ['b'], '{ "canisters": { "a": { "main": "a.ts" } } }', /^unknown canister\(s\): b; dfx\.json declares a$/]
     ])('%s: exit code 2, one line, nothing written', (_what, args, dfxJson, message) => {
         if (dfxJson !== undefined) writeFileSync(join(project, 'dfx.json'), dfxJson);
-        const before = readdirSync(project);
-        const r = run(args);
-        expect({ status: r.status, stdout: r.stdout }).toEqual({ status: 2, stdout: '' });
-        const lines = r.stderr.trimEnd().split('\n');
-        expect(lines).toHaveLength(1);
-        expect(lines[0]).toMatch(/^bounded-wait-build: /);
-        expect(lines[0].slice('bounded-wait-build: '.length)).toMatch(message);
-        expect(readdirSync(project)).toEqual(before);
+        expectRefused(args, message);
+    });
+
+    const step = (command: string) => `canisters:\n  - name: a\n    build:\n      steps:\n        - type: script\n          command: ${command}\n`;
+    it.each<[string, string[], string, RegExp]>([
+        ['an icp.yaml that is not YAML', [], 'canisters: [', /icp\.yaml is not valid YAML: /],
+        ['an icp.yaml whose canisters are all pre-built', [], 'canisters:\n  - name: a\n    build:\n      steps:\n        - type: pre-built\n          path: a.wasm\n', /icp\.yaml has no canister with a script step that runs bounded-wait-build --entry <file>/],
+        ['a step without --entry', [], step('npx bounded-wait-build'), /icp\.yaml: canister a: its build step runs bounded-wait-build without --entry <file>$/],
+        ['a step that names another canister', [], step('npx bounded-wait-build --entry a.ts --name b'), /icp\.yaml: canister a: its build step names it --name b$/],
+        ['a step whose entry file is missing (quoted, after other commands)', [], step(`cd . && npx bounded-wait-build --entry 'src/my file.ts'`), /^a: entry point src\/my file\.ts: no such file in /],
+        ['a canister icp.yaml does not build', ['b'], step('npx bounded-wait-build --entry a.ts'), /^unknown canister\(s\): b; icp\.yaml builds a with bounded-wait-build$/]
+    ])('%s: exit code 2, one line, nothing written', (_what, args, icpYaml, message) => {
+        writeFileSync(join(project, 'icp.yaml'), icpYaml);
+        expectRefused(args, message);
     });
 });
+
+/** The CLI refuses `args` with `message` (after its name): exit code 2, one line on stderr, no file written. */
+function expectRefused(args: string[], message: RegExp): void {
+    const before = readdirSync(project);
+    const r = run(args);
+    expect({ status: r.status, stdout: r.stdout }).toEqual({ status: 2, stdout: '' });
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^bounded-wait-build: /);
+    expect(lines[0].slice('bounded-wait-build: '.length)).toMatch(message);
+    expect(readdirSync(project)).toEqual(before);
+}

@@ -37,7 +37,7 @@ export function paths(name: string): {
 /** The canisters the project's dfx.json declares, in its order. */
 export function readCanisters(root: string): CanisterSpec[] {
     const file = join(root, 'dfx.json');
-    if (!existsSync(file)) throw new BuildUsageError(`no dfx.json in ${root}: name the entry point instead (--entry <file> --name <canister>)`);
+    if (!existsSync(file)) throw new BuildUsageError(`no dfx.json or icp.yaml in ${root}: name the entry point instead (--entry <file> --name <canister>)`);
     let dfx: unknown;
     try {
         dfx = JSON.parse(readFileSync(file, 'utf8'));

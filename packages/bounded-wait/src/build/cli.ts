@@ -5,9 +5,10 @@
  *
  * Builds Azle canisters with bounded-wait calls: azle build, the wasm rewrite, the Candid
  * interface (with the methods' doc comments), candid:service metadata, TypeScript bindings.
- * Reads the project's dfx.json from the working directory (as a dfx `custom` build command), or
- * takes one entry point (as an icp-cli build step). Unchanged canisters are skipped. Progress on
- * stderr; exit code 1 if a build step failed, 2 for a usage error.
+ * Reads the project's dfx.json (as a dfx `custom` build command) or icp.yaml from the working
+ * directory, or takes one entry point (as an icp-cli script build step, which also gets the module
+ * at $ICP_WASM_OUTPUT_PATH). Unchanged canisters are skipped. Progress on stderr; exit code 1 if
+ * a build step failed, 2 for a usage error.
  */
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -15,6 +16,7 @@ import { parseArgs } from 'node:util';
 
 import { buildAll } from './build_all.js';
 import { paths } from './canisters.js';
+import { EntrySpec, readIcpCanisters } from './icp_yaml.js';
 import { BuildError, BuildUsageError } from './errors.js';
 
 const USAGE = `usage: bounded-wait-build [--force] [canister ...]
@@ -23,11 +25,14 @@ const USAGE = `usage: bounded-wait-build [--force] [canister ...]
 Builds Azle canisters with bounded-wait calls: azle build, the wasm rewrite, the Candid
 interface, candid:service metadata, TypeScript bindings. Unchanged canisters are skipped.
 
-Without --entry, builds the canisters dfx.json (in the working directory) declares, or the ones
-named, into build/<name>/ and their bindings into src/declarations/<name>/ (dfx's layout).
+Without --entry, builds the canisters the project in the working directory declares, or the
+ones named: from dfx.json, into build/<name>/ with their bindings in src/declarations/<name>/
+(dfx's layout); without a dfx.json, from icp.yaml, each canister whose script build step runs
+bounded-wait-build --entry, as that step says.
 
-  --entry <file>     build this entry point alone (no dfx.json needed), e.g. in an icp.yaml
-                     script step; its work files go to .bounded-wait/
+  --entry <file>     build this entry point alone (no dfx.json needed), e.g. as an icp.yaml
+                     script step: the module also goes to $ICP_WASM_OUTPUT_PATH when icp-cli
+                     sets it; work files go to .bounded-wait/<name>/
   --name <canister>  the canister's name, with --entry
   --out <dir>        where <name>.wasm and <name>.did go, with --entry (default build/<name>)
   --force            rebuild even if nothing changed
@@ -60,28 +65,52 @@ async function main(argv: string[]): Promise<number> {
         return 0;
     }
     const progress = (line: string) => console.error(line);
+    const project = process.cwd();
     if (values.entry === undefined) {
         if (values.name !== undefined || values.out !== undefined) throw new BuildUsageError('--name and --out go with --entry (see --help)');
-        await buildAll({ force: values.force, names: positionals, progress });
+        if (existsSync(join(project, 'dfx.json')) || !existsSync(join(project, 'icp.yaml'))) {
+            await buildAll({ force: values.force, names: positionals, progress });
+            return 0;
+        }
+        const all = readIcpCanisters(project);
+        const unknown = positionals.filter((n) => !all.some((c) => c.name === n));
+        if (unknown.length > 0) throw new BuildUsageError(`unknown canister(s): ${unknown.join(', ')}; icp.yaml builds ${all.map((c) => c.name).join(', ')} with bounded-wait-build`);
+        await buildEntries(project, positionals.length === 0 ? all : all.filter((c) => positionals.includes(c.name)), values.force, progress);
         return 0;
     }
     if (values.name === undefined) throw new BuildUsageError('--entry needs --name <canister>');
     if (!/^[A-Za-z_][\w-]*$/.test(values.name)) throw new BuildUsageError(`--name ${values.name}: letters, digits, _ and - only`);
     if (positionals.length > 0) throw new BuildUsageError(`--entry builds one canister; unexpected ${positionals[0]}`);
-    // Azle reads its canister from a dfx.json: a private one, in a work directory of the project.
-    const project = process.cwd();
     if (!existsSync(resolve(project, values.entry))) throw new BuildUsageError(`--entry ${values.entry}: no such file in ${project}`);
-    const work = join(project, '.bounded-wait');
-    mkdirSync(work, { recursive: true });
-    const main = relative(work, resolve(project, values.entry));
-    writeFileSync(join(work, 'dfx.json'), `${JSON.stringify({ canisters: { [values.name]: { type: 'custom', main } } }, null, 2)}\n`);
-    await buildAll({ root: work, canister: { name: values.name, main }, force: values.force, progress });
-    const out = resolve(project, values.out ?? join('build', values.name));
-    mkdirSync(out, { recursive: true });
-    const built = paths(values.name);
-    copyFileSync(join(work, built.wasm), join(out, `${values.name}.wasm`));
-    copyFileSync(join(work, built.did), join(out, `${values.name}.did`));
+    const spec: EntrySpec = { name: values.name, entry: values.entry, out: values.out ?? join('build', values.name) };
+    await buildEntries(project, [spec], values.force, progress);
+    // icp-cli runs a script build step with the path where it wants the module.
+    const icpOutput = process.env.ICP_WASM_OUTPUT_PATH;
+    if (icpOutput !== undefined && icpOutput !== '') copyFileSync(join(resolve(project, spec.out), `${spec.name}.wasm`), icpOutput);
     return 0;
+}
+
+/**
+ * Builds canisters given by entry point. Azle reads its canister from a dfx.json: each gets a
+ * private one, in a work folder of its own (.bounded-wait/<name>/), so that builds icp-cli runs
+ * side by side do not meet; the wasm and .did are then copied to the canister's output folder.
+ */
+async function buildEntries(project: string, specs: readonly EntrySpec[], force: boolean, progress: (line: string) => void): Promise<void> {
+    for (const spec of specs) {
+        if (!existsSync(resolve(project, spec.entry))) throw new BuildUsageError(`${spec.name}: entry point ${spec.entry}: no such file in ${project}`);
+    }
+    for (const spec of specs) {
+        const work = join(project, '.bounded-wait', spec.name);
+        mkdirSync(work, { recursive: true });
+        const main = relative(work, resolve(project, spec.entry));
+        writeFileSync(join(work, 'dfx.json'), `${JSON.stringify({ canisters: { [spec.name]: { type: 'custom', main } } }, null, 2)}\n`);
+        await buildAll({ root: work, canister: { name: spec.name, main }, force, progress });
+        const out = resolve(project, spec.out);
+        mkdirSync(out, { recursive: true });
+        const built = paths(spec.name);
+        copyFileSync(join(work, built.wasm), join(out, `${spec.name}.wasm`));
+        copyFileSync(join(work, built.did), join(out, `${spec.name}.did`));
+    }
 }
 
 main(process.argv.slice(2)).then(
