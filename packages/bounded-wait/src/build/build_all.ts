@@ -1,5 +1,5 @@
-import { buildCanister } from './build_canister.js';
-import { CanisterSpec, readCanisters } from './canisters.js';
+import { buildCanister, installedPackage } from './build_canister.js';
+import { CanisterSpec, checkCanisterName, checkEntryPoint, readCanisters } from './canisters.js';
 import { BuildUsageError } from './errors.js';
 
 export { BuildUsageError };
@@ -29,6 +29,12 @@ export async function buildAll(options: BuildAllOptions = {}): Promise<void> {
         throw new BuildUsageError(`unknown canister(s): ${unknown.join(', ')}; dfx.json declares ${all.map((c) => c.name).join(', ')}`);
     }
     const selected: CanisterSpec[] = names.length === 0 ? all : all.filter((c) => names.includes(c.name));
+    // What a user can fix is said before anything is built: names, entry points, Azle itself.
+    for (const c of selected) {
+        checkCanisterName(c.name, 'canister ');
+        checkEntryPoint(root, c.name, c.main);
+    }
+    if (selected.length > 0) installedPackage(root, 'azle');
     const progress = options.progress ?? (() => undefined);
     const queue = [...selected];
     const started = Date.now();

@@ -49,7 +49,7 @@ async function isUpToDate(root: string, canister: CanisterSpec): Promise<boolean
 }
 
 /** The directory of `name` as the project at `root` installed it (node_modules, looking upwards). */
-function installedPackage(root: string, name: string): string {
+export function installedPackage(root: string, name: string): string {
     for (let dir = root; ; dir = dirname(dir)) {
         const candidate = join(dir, 'node_modules', name);
         if (existsSync(join(candidate, 'package.json'))) return candidate;

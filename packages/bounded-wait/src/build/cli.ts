@@ -10,12 +10,13 @@
  * at $ICP_WASM_OUTPUT_PATH). Unchanged canisters are skipped. Progress on stderr; exit code 1 if
  * a build step failed, 2 for a usage error.
  */
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { buildAll } from './build_all.js';
-import { paths } from './canisters.js';
+import { installedPackage } from './build_canister.js';
+import { checkCanisterName, checkEntryPoint, paths } from './canisters.js';
 import { EntrySpec, readIcpCanisters } from './icp_yaml.js';
 import { BuildError, BuildUsageError } from './errors.js';
 
@@ -79,14 +80,18 @@ async function main(argv: string[]): Promise<number> {
         return 0;
     }
     if (values.name === undefined) throw new BuildUsageError('--entry needs --name <canister>');
-    if (!/^[A-Za-z_][\w-]*$/.test(values.name)) throw new BuildUsageError(`--name ${values.name}: letters, digits, _ and - only`);
+    checkCanisterName(values.name, '--name ');
     if (positionals.length > 0) throw new BuildUsageError(`--entry builds one canister; unexpected ${positionals[0]}`);
     if (!existsSync(resolve(project, values.entry))) throw new BuildUsageError(`--entry ${values.entry}: no such file in ${project}`);
     const spec: EntrySpec = { name: values.name, entry: values.entry, out: values.out ?? join('build', values.name) };
-    await buildEntries(project, [spec], values.force, progress);
     // icp-cli runs a script build step with the path where it wants the module.
     const icpOutput = process.env.ICP_WASM_OUTPUT_PATH;
-    if (icpOutput !== undefined && icpOutput !== '') copyFileSync(join(resolve(project, spec.out), `${spec.name}.wasm`), icpOutput);
+    if (icpOutput !== undefined && icpOutput !== '') {
+        const folder = dirname(resolve(project, icpOutput));
+        if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new BuildUsageError(`ICP_WASM_OUTPUT_PATH ${icpOutput}: no folder ${folder}`);
+    }
+    await buildEntries(project, [spec], values.force, progress);
+    if (icpOutput !== undefined && icpOutput !== '') copyFileSync(join(resolve(project, spec.out), `${spec.name}.wasm`), resolve(project, icpOutput));
     return 0;
 }
 
@@ -97,8 +102,11 @@ async function main(argv: string[]): Promise<number> {
  */
 async function buildEntries(project: string, specs: readonly EntrySpec[], force: boolean, progress: (line: string) => void): Promise<void> {
     for (const spec of specs) {
-        if (!existsSync(resolve(project, spec.entry))) throw new BuildUsageError(`${spec.name}: entry point ${spec.entry}: no such file in ${project}`);
+        checkEntryPoint(project, spec.name, spec.entry);
+        const out = resolve(project, spec.out);
+        if (existsSync(out) && !statSync(out).isDirectory()) throw new BuildUsageError(`${spec.name}: output folder ${spec.out} is a file`);
     }
+    if (specs.length > 0) installedPackage(project, 'azle');
     for (const spec of specs) {
         const work = join(project, '.bounded-wait', spec.name);
         mkdirSync(work, { recursive: true });
@@ -120,7 +128,8 @@ main(process.argv.slice(2)).then(
             console.error(`bounded-wait-build: ${e.message}`);
             process.exit(2);
         }
-        console.error(e instanceof BuildError ? `bounded-wait-build: build failed: ${e.message}` : e);
+        // A failed step says which canister and step; anything else (a file system error) in one line too.
+        console.error(e instanceof BuildError ? `bounded-wait-build: build failed: ${e.message}` : `bounded-wait-build: ${(e as Error).message ?? String(e)}`);
         process.exit(1);
     }
 );

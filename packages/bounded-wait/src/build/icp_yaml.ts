@@ -3,6 +3,7 @@ import { join } from 'node:path';
 
 import { parse } from 'yaml';
 
+import { checkCanisterName } from './canisters.js';
 import { BuildUsageError } from './errors.js';
 
 /** A canister built from one entry point (--entry), and where its wasm and .did go. */
@@ -32,6 +33,7 @@ export function readIcpCanisters(root: string): EntrySpec[] {
         const canister = typeof item === 'string' ? (parseYaml(join(root, item, 'canister.yaml')) as unknown) : item;
         const name = (canister as { name?: unknown } | null)?.name;
         if (typeof name !== 'string') throw new BuildUsageError(`${file}: a canister without a name`);
+        checkCanisterName(name, `${file}: canister `);
         const steps = (canister as { build?: { steps?: unknown } }).build?.steps;
         for (const step of Array.isArray(steps) ? (steps as unknown[]) : []) {
             const { type, command, commands } = (step ?? {}) as { type?: unknown; command?: unknown; commands?: unknown };
@@ -63,9 +65,16 @@ function fromCommand(file: string, canister: string, line: string): EntrySpec | 
     for (const words of shellCommands(line)) {
         const at = words.findIndex((w) => w === COMMAND || w.endsWith(`/${COMMAND}`));
         if (at < 0) continue;
-        const flag = (name: string) => {
-            const i = words.indexOf(name, at);
-            return i < 0 ? undefined : words[i + 1];
+        // --flag value or --flag=value, as the command's own parser takes them.
+        const flag = (name: string): string | undefined => {
+            for (let i = at + 1; i < words.length; i++) {
+                if (words[i].startsWith(`${name}=`)) return words[i].slice(name.length + 1);
+                if (words[i] !== name) continue;
+                const value = words[i + 1];
+                if (value === undefined || value.startsWith('-')) throw new BuildUsageError(`${file}: canister ${canister}: ${name} without a value in its build step`);
+                return value;
+            }
+            return undefined;
         };
         const entry = flag('--entry');
         if (entry === undefined) throw new BuildUsageError(`${file}: canister ${canister}: its build step runs ${COMMAND} without --entry <file>`);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { build } from 'esbuild';
 
@@ -56,7 +57,7 @@ async function sourceFiles(root: string, main: string): Promise<string[]> {
 
 /** This build tool's own code (the package's compiled files), as one hash: a new version rebuilds. */
 function toolHash(): string {
-    const dir = join(import.meta.dirname, '..');
+    const dir = join(dirname(fileURLToPath(import.meta.url)), '..'); // import.meta.dirname needs Node 20.11
     return sha256(
         listFiles(dir, '.')
             .filter((f) => f.endsWith('.js'))
