@@ -24,7 +24,9 @@ describe('ic-emulator', () => {
     it.each([
         [['--port', 'x'], /^ic-emulator: --port takes an integer from 0 to 65535, got x$/],
         [['--port'], /^ic-emulator: --port takes an integer from 0 to 65535, got nothing$/],
-        [['--verbose'], /^ic-emulator: unknown argument --verbose \(see --help\)$/]
+        [['--verbose'], /^ic-emulator: unknown argument --verbose \(see --help\)$/],
+        [['--port=99999'], /^ic-emulator: --port takes an integer from 0 to 65535, got 99999$/],
+        [['--json=yes'], /^ic-emulator: unknown argument --json=yes \(see --help\)$/]
     ])('%j is a usage error: one line on stderr, exit code 2', (args, message) => {
         const run = runCli(args);
         expect(run.status).toBe(2);
@@ -33,7 +35,7 @@ describe('ic-emulator', () => {
     });
 
     it('serves on the port it prints, with the root key it prints, and stops cleanly on SIGTERM', async () => {
-        const child = spawn(BIN, ['--port', '0', '--json'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(BIN, ['--port=0', '--json'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
         const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
         const line = await new Promise<string>((resolve, reject) => {
             let out = '';

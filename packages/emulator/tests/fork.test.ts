@@ -98,7 +98,7 @@ describe('em.fork()', () => {
 
 describe('em.restore(saved)', () => {
     it('puts the state back, keeping the instance and copying only the pages written since', async () => {
-        const em = await Emulator.create();
+        const em = await Emulator.create({ pageRollback: true }); // what pages were written needs the barrier
         const id = await em.setupCanister({ wasm: statefulModule() });
         await em.updateCall(id, 'bump', EMPTY);
         const saved = em.fork();

@@ -38,12 +38,14 @@ function integer(flag: string, value: string | undefined, max: number): number {
 function parse(argv: string[]): Args {
     const out: Args = { port: DEFAULT_PORT, seed: 0, json: false, help: false };
     for (let i = 0; i < argv.length; i++) {
-        const a = argv[i];
-        if (a === '--help' || a === '-h') out.help = true;
-        else if (a === '--json') out.json = true;
-        else if (a === '--port') out.port = integer('--port', argv[++i], 65_535);
-        else if (a === '--seed') out.seed = integer('--seed', argv[++i], 2 ** 31 - 1);
-        else throw new UsageError(`unknown argument ${a} (see --help)`);
+        // --port 4944 and --port=4944 alike
+        const [a, inline] = argv[i].startsWith('--') && argv[i].includes('=') ? [argv[i].slice(0, argv[i].indexOf('=')), argv[i].slice(argv[i].indexOf('=') + 1)] : [argv[i], undefined];
+        const value = () => inline ?? argv[++i];
+        if (inline === undefined && (a === '--help' || a === '-h')) out.help = true;
+        else if (inline === undefined && a === '--json') out.json = true;
+        else if (a === '--port') out.port = integer('--port', value(), 65_535);
+        else if (a === '--seed') out.seed = integer('--seed', value(), 2 ** 31 - 1);
+        else throw new UsageError(`unknown argument ${argv[i]} (see --help)`);
     }
     return out;
 }
