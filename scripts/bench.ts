@@ -14,7 +14,7 @@ import { benchHtmlReport } from './bench/html_report';
 import { benchHttp } from './bench/http';
 import { benchLimits } from './bench/limits';
 import { benchLookup } from './bench/lookup';
-import { print } from './bench/measure';
+import { Measurement, print } from './bench/measure';
 import { benchScale } from './bench/scale';
 import { benchTransfers } from './bench/transfers';
 
@@ -30,10 +30,23 @@ if (unknown.length > 0) {
     process.exit(2);
 }
 
-print('Emulator', await benchEmulator());
-print('Replica limits (instruction metering, inner rounds)', await benchLimits());
-print('Scale (per-message cost, forks, 10,000 outstanding calls, the test suite)', await benchScale({ suite: !args.includes('--no-suite') }));
-print('Safe transfers (100 per run, 5 s timeout, 1 s rounds)', await benchTransfers());
-print(`TooOld lookups (1,000 blocks after the transfer in its window, 250 blocks a call)`, await benchLookup());
-print('HTML report (npm run demo -- --html, after the build)', await benchHtmlReport());
-print('Served emulator over HTTP (one @dfinity/agent client; the network in a child process)', await benchHttp());
+/**
+ * Runs one section and prints it; a section that fails prints one line and the others still run
+ * (an uncaught error would also meet binaryen's handler, which prints its whole source).
+ */
+async function section(title: string, run: () => Promise<Measurement[]>): Promise<void> {
+    try {
+        print(title, await run());
+    } catch (e) {
+        console.log(`\n${title}\n  failed: ${((e as Error).message ?? String(e)).split('\n')[0]}`);
+        process.exitCode = 1;
+    }
+}
+
+await section('Emulator', benchEmulator);
+await section('Replica limits (instruction metering, inner rounds)', benchLimits);
+await section('Scale (per-message cost, forks, 10,000 outstanding calls, the test suite)', () => benchScale({ suite: !args.includes('--no-suite') }));
+await section('Safe transfers (100 per run, 5 s timeout, 1 s rounds)', benchTransfers);
+await section(`TooOld lookups (1,000 blocks after the transfer in its window, 250 blocks a call)`, benchLookup);
+await section('HTML report (npm run demo -- --html, after the build)', benchHtmlReport);
+await section('Served emulator over HTTP (one @dfinity/agent client; the network in a child process)', benchHttp);

@@ -34,7 +34,13 @@ async function run(dropRate: number): Promise<Measurement[]> {
         for (const p of pending) await p.wait(500);
         for (let i = 0; i < 5_000 && (await callerActor.unresolved_transfers()).length > 0; i += 10) await em.tick(10);
     });
-    const ops = await callerActor.transfers_page(0n, 100);
+    const ops = [];
+    for (let start = 0n; ; ) {
+        const page = await callerActor.transfers_page(start, 100);
+        if (page.length === 0) break;
+        ops.push(...page);
+        start = page[page.length - 1].id + 1n;
+    }
     const committed = ops.filter((op) => 'Committed' in op.state).length;
     const calls = ops.reduce((n, op) => n + op.ledger_calls, 0);
     const label = `${Math.round(dropRate * 100)}% drops`;

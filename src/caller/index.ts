@@ -9,7 +9,7 @@ import { CallHistory } from './call_history';
 import { OutstandingCalls } from './outstanding_calls';
 import { TrustedCallees } from './trusted_callees';
 import { CallCalleeResult, CallerError, CallerStats, CallFailure, CallReport, FanOut, Model, Outcome, Result, Wait } from './types';
-import { Journal, UNRESOLVED_PAGE_MAX } from './transfers/journal';
+import { affordable, Journal, UNRESOLVED_PAGE_MAX } from './transfers/journal';
 import { TransferDriver } from './transfers/driver';
 import { TransferOp, TransferRequest, TransferSettings } from './transfers/types';
 import { checkCanisterId, checkCycles, checkMethodName, checkTimeout, checkTransfer } from './validate';
@@ -104,16 +104,22 @@ export default class {
         return op === undefined ? [] : [op];
     }
 
-    /** Operations whose outcome is not known yet (Stuck ones too), oldest first, at most 100. Who: anyone. */
+    /**
+     * Operations whose outcome is not known yet (Stuck ones too), oldest first: at most 100, fewer
+     * when their logs are long (what one query can encode). Who: anyone.
+     */
     @query([], IDL.Vec(TransferOp))
     unresolved_transfers(): TransferOp[] {
-        return this.journal.unresolved(UNRESOLVED_PAGE_MAX);
+        return affordable(this.journal.unresolved(UNRESOLVED_PAGE_MAX));
     }
 
-    /** Operations from id `start` on, at most 100. Who: anyone. */
+    /**
+     * Operations from id `start` on: at most `limit` and 100, fewer when their logs are long (what
+     * one query can encode); an empty page means no operation from `start` on. Who: anyone.
+     */
     @query([IDL.Nat64, IDL.Nat32], IDL.Vec(TransferOp))
     transfers_page(start: bigint, limit: number): TransferOp[] {
-        return this.journal.page(start, Math.min(limit, PAGE_MAX));
+        return affordable(this.journal.page(start, Math.min(limit, PAGE_MAX)));
     }
 
     /**

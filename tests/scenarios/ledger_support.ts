@@ -71,9 +71,11 @@ export function memoHex(op: TransferOp): string {
 
 export async function allTransfers(w: LedgerWorld): Promise<TransferOp[]> {
     const ops: TransferOp[] = [];
-    for (let start = 0n; ; start += 100n) {
+    // A page may hold fewer than asked (long logs): the next starts after its last operation.
+    for (let start = 0n; ; ) {
         const page = await w.callerActor.transfers_page(start, 100);
+        if (page.length === 0) return ops;
         ops.push(...page);
-        if (page.length < 100) return ops;
+        start = page[page.length - 1].id + 1n;
     }
 }

@@ -7,6 +7,25 @@ const LOG_MAX = 20;
 const ATTEMPT_LOG_MAX = 50;
 /** Most operations unresolved_transfers returns. */
 export const UNRESOLVED_PAGE_MAX = 100;
+/**
+ * What a query reply of operations may hold, counted in operations, attempt records and log lines:
+ * encoding one costs Azle about 5-10 M instructions, and a query stops at 5 B (100 operations with
+ * 450 attempts and as many log lines hit that, measured). 300 keeps a reply near 2 B; one
+ * operation holds at most 1 + ATTEMPT_LOG_MAX + LOG_MAX = 71, so a reply always has one.
+ */
+const REPLY_ENTRIES_MAX = 300;
+
+/** The longest prefix of `ops` whose reply a query can afford (at least one operation). */
+export function affordable(ops: readonly TransferOp[]): TransferOp[] {
+    let entries = 0;
+    const out: TransferOp[] = [];
+    for (const op of ops) {
+        entries += 1 + op.attempt_log.length + op.log.length;
+        if (entries > REPLY_ENTRIES_MAX && out.length > 0) break;
+        out.push(op);
+    }
+    return out;
+}
 
 export const DEFAULT_SETTINGS: TransferSettings = { ledger: [], timeout_seconds: 10, max_attempts: 40 };
 
