@@ -6,6 +6,7 @@ import type { _SERVICE as Caller } from '../../src/declarations/caller/caller.di
 import { idlFactory as ledgerIdl } from '../../src/declarations/ledger_mock/ledger_mock.did.js';
 import type { _SERVICE as Ledger } from '../../src/declarations/ledger_mock/ledger_mock.did.js';
 import { builtWasm } from '../../harness/built';
+import { allTransfers } from '../../harness/transfer_pages';
 import { Measurement, time } from './measure';
 
 const TRANSFERS = 100;
@@ -34,13 +35,7 @@ async function run(dropRate: number): Promise<Measurement[]> {
         for (const p of pending) await p.wait(500);
         for (let i = 0; i < 5_000 && (await callerActor.unresolved_transfers()).length > 0; i += 10) await em.tick(10);
     });
-    const ops = [];
-    for (let start = 0n; ; ) {
-        const page = await callerActor.transfers_page(start, 100);
-        if (page.length === 0) break;
-        ops.push(...page);
-        start = page[page.length - 1].id + 1n;
-    }
+    const ops = await allTransfers(callerActor);
     const committed = ops.filter((op) => 'Committed' in op.state).length;
     const calls = ops.reduce((n, op) => n + op.ledger_calls, 0);
     const label = `${Math.round(dropRate * 100)}% drops`;

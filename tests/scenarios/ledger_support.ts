@@ -1,4 +1,5 @@
 import { idlFactory as ledgerIdl } from '../../src/declarations/ledger_mock/ledger_mock.did.js';
+import { allTransfers as allTransfersOf } from '../../harness/transfer_pages';
 import { Ledger, LedgerWorld, TransferOp } from './world';
 
 export interface LedgerBlock {
@@ -69,13 +70,6 @@ export function memoHex(op: TransferOp): string {
     return hex(op.memo instanceof Uint8Array ? op.memo : new Uint8Array(op.memo));
 }
 
-export async function allTransfers(w: LedgerWorld): Promise<TransferOp[]> {
-    const ops: TransferOp[] = [];
-    // A page may hold fewer than asked (long logs): the next starts after its last operation.
-    for (let start = 0n; ; ) {
-        const page = await w.callerActor.transfers_page(start, 100);
-        if (page.length === 0) return ops;
-        ops.push(...page);
-        start = page[page.length - 1].id + 1n;
-    }
+export function allTransfers(w: LedgerWorld): Promise<TransferOp[]> {
+    return allTransfersOf(w.callerActor);
 }

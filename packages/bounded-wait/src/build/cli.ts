@@ -85,13 +85,13 @@ async function main(argv: string[]): Promise<number> {
     if (!existsSync(resolve(project, values.entry))) throw new BuildUsageError(`--entry ${values.entry}: no such file in ${project}`);
     const spec: EntrySpec = { name: values.name, entry: values.entry, out: values.out ?? join('build', values.name) };
     // icp-cli runs a script build step with the path where it wants the module.
-    const icpOutput = process.env.ICP_WASM_OUTPUT_PATH;
-    if (icpOutput !== undefined && icpOutput !== '') {
+    const icpOutput = process.env.ICP_WASM_OUTPUT_PATH || undefined; // set but empty: not asked
+    if (icpOutput !== undefined) {
         const folder = dirname(resolve(project, icpOutput));
         if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new BuildUsageError(`ICP_WASM_OUTPUT_PATH ${icpOutput}: no folder ${folder}`);
     }
     await buildEntries(project, [spec], values.force, progress);
-    if (icpOutput !== undefined && icpOutput !== '') copyFileSync(join(resolve(project, spec.out), `${spec.name}.wasm`), resolve(project, icpOutput));
+    if (icpOutput !== undefined) copyFileSync(join(resolve(project, spec.out), `${spec.name}.wasm`), resolve(project, icpOutput));
     return 0;
 }
 

@@ -499,14 +499,7 @@ export class Canister implements CanisterView {
      * before each, wasm/inject.ts).
      */
     private renewInstance(): void {
-        const code = this.requireCode();
-        const heap = this.heap().slice();
-        const globals = code.globals.map((g) => g.value as unknown);
-        this.code = this.newInstance(code.compiled);
-        const missing = (heap.length - this.heap().length) / WASM_PAGE;
-        if (missing > 0) this.requireCode().memory.grow(missing);
-        this.heap().set(heap);
-        this.requireCode().globals.forEach((g, i) => (g.value = globals[i]));
+        this.putBack(this.snapshot()); // a fresh instance, as instanceChanged(code) holds
     }
 
     /** The execution is undone: heap pages it wrote and globals go back to their committed state. */
